@@ -1,0 +1,22 @@
+export { ROLE_NAMES, ROLE_LABELS, ROLE_CAPABILITIES, isRole, roleHasCapability, roleRank, type Role } from './roles.js';
+export { can, mapMetaCapability, type Actor, type MetaCapabilityArgs, type PostRef, type UserRef } from './capabilities.js';
+export { hashAccountPassword, verifyAccountPassword, burnVerificationTime, MAX_PASSWORD_LENGTH } from './passwordHash.js';
+export { AccountError } from './errors.js';
+export { isValidEmail, isValidLogin, passwordProblem, MIN_PASSWORD_LENGTH } from './validation.js';
+export {
+  createUser,
+  findUserById,
+  findUserByLoginOrEmail,
+  requireUserByLogin,
+  listUsers,
+  countUsers,
+  updateUser,
+  setUserPassword,
+  setUserDisabled,
+  deleteUser,
+  type User,
+  type NewUser,
+  type UserChanges,
+  type UserListQuery,
+} from './users.js';
+export { bootstrapAdministrator, generatePassword } from './bootstrap.js';

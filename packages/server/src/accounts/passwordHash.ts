@@ -1,0 +1,32 @@
+import { hash, verify } from '@node-rs/argon2';
+
+// OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane. @node-rs/argon2 runs in its own
+// thread pool, so hashing never blocks the event loop.
+// algorithm 2 = Argon2id (the package's const enum cannot be imported under verbatimModuleSyntax).
+const PARAMS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export function hashAccountPassword(password: string): Promise<string> {
+  return hash(password, PARAMS);
+}
+
+export async function verifyAccountPassword(storedHash: string, password: string): Promise<boolean> {
+  if (password.length > MAX_PASSWORD_LENGTH || !storedHash.startsWith('$argon2')) return false;
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same work as a real verification, for logins that do not exist, so response
+ * time does not tell which logins are registered.
+ */
+export async function burnVerificationTime(password: string): Promise<void> {
+  dummyHash ??= hashAccountPassword('latchkey-timing-equaliser');
+  await verifyAccountPassword(await dummyHash, password.slice(0, MAX_PASSWORD_LENGTH));
+}

@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+
+export const AUDIT_EVENTS = [
+  'login.success',
+  'login.failure',
+  'two_factor.success',
+  'two_factor.failure',
+  'two_factor.enabled',
+  'two_factor.disabled',
+  'two_factor.reset',
+  'app_password.created',
+  'app_password.renamed',
+  'app_password.revoked',
+  'app_password.blocked',
+  'app_password.failure',
+  'session.ended',
+  'password.changed',
+  'password.forced_reset',
+  'settings.changed',
+  'user.created',
+  'user.role_changed',
+  'user.disabled',
+  'user.enabled',
+  'user.deleted',
+] as const;
+export type AuditEventName = (typeof AUDIT_EVENTS)[number];
+
+export interface AuditEventInput {
+  event: AuditEventName;
+  userId: number | null;
+  ip: string;
+  userAgent: string;
+  /** Which credential acted: `session:<id>`, `password`, `app_password:<uuid>`, `cli`. */
+  credential?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  id: number;
+  time: number;
+  event: string;
+  userId: number | null;
+  ip: string;
+  userAgent: string;
+  credential: string | null;
+  details: Record<string, unknown>;
+}
+
+export async function recordAuditEvent(db: Kysely<Database>, input: AuditEventInput, now = Date.now()): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      time: now,
+      event: input.event,
+      user_id: input.userId,
+      ip: input.ip.slice(0, 64),
+      user_agent: input.userAgent.slice(0, 512),
+      credential: input.credential ?? null,
+      details: JSON.stringify(input.details ?? {}),
+    })
+    .execute();
+}
+
+export async function listAuditEvents(
+  db: Kysely<Database>,
+  q: { userId?: number; page: number; perPage: number },
+): Promise<{ events: AuditEvent[]; total: number }> {
+  let base = db.selectFrom('audit_events');
+  if (q.userId !== undefined) base = base.where('user_id', '=', q.userId);
+  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(q.perPage)
+    .offset((q.page - 1) * q.perPage)
+    .execute();
+  return {
+    total: Number(count.n),
+    events: rows.map((r) => ({
+      id: Number(r.id),
+      time: Number(r.time),
+      event: r.event,
+      userId: r.user_id === null ? null : Number(r.user_id),
+      ip: r.ip,
+      userAgent: r.user_agent,
+      credential: r.credential,
+      details: safeParse(r.details),
+    })),
+  };
+}
+
+function safeParse(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

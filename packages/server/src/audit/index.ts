@@ -1,0 +1,1 @@
+export { recordAuditEvent, listAuditEvents, AUDIT_EVENTS, type AuditEvent, type AuditEventInput, type AuditEventName } from './events.js';

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { CONFIG_OPTIONS, ConfigError, loadConfig, type Config } from '../config/index.js';
+import type { ConfigInput } from '../config/loadConfig.js';
+
+/** Usage mistakes: exit code 2 with one line, like configuration errors. */
+export class UsageError extends Error {}
+
+const configFlagOptions = Object.fromEntries(
+  Object.values(CONFIG_OPTIONS).map((o) => [o.flag, { type: 'string' as const }]),
+);
+
+export interface ParsedCommand {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  config: () => Config;
+}
+
+/** Parses the command's own flags plus every configuration flag (so any command reaches the same store). */
+export function parseCommand(argv: string[], own: Record<string, { type: 'string' | 'boolean' }>): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...configFlagOptions, ...own, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  return {
+    positionals: parsed.positionals,
+    values,
+    config: () => {
+      const input: ConfigInput = {};
+      for (const [key, option] of Object.entries(CONFIG_OPTIONS)) {
+        const v = values[option.flag];
+        if (typeof v === 'string') input[key as keyof Config] = v;
+      }
+      return loadConfig(input, process.env);
+    },
+  };
+}
+
+export { ConfigError };

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { AccountError } from '../accounts/index.js';
+import { createLatchkey } from '../server.js';
+import { openStore } from '../store/index.js';
+import { ConfigError, UsageError, parseCommand } from './args.js';
+import { runUserCommand, type Output } from './userCommands.js';
+
+const HELP = `latchkey: authentication server for APIs
+
+Usage:
+  latchkey serve [options]                 run the server (HTTPS with --tls-cert/--tls-key)
+  latchkey migrate [options]               apply database migrations
+  latchkey user create <login> --email E [--role R] [--password P] [--display-name N] [--email-verified]
+  latchkey user list
+  latchkey user set-role <login> <role>
+  latchkey user set-password <login> [--password P]   (without --password a random one is printed once)
+  latchkey user disable <login>            (ends the user's sessions at once)
+  latchkey user enable <login>
+
+Every command accepts --json and the configuration options (--data-dir, --database-url, ...);
+see the README for the full table. Exit codes: 0 done, 1 refused (unknown user, ...), 2 usage or configuration error.`;
+
+const USER_FLAGS = {
+  email: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
+  'display-name': { type: 'string' },
+  'email-verified': { type: 'boolean' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return command ? 0 : 2;
+  }
+  const jsonWanted = rest.includes('--json');
+  const out: Output = {
+    json: jsonWanted,
+    print: (text) => console.log(text),
+    data: (value) => console.log(JSON.stringify(value, null, 2)),
+  };
+  try {
+    switch (command) {
+      case 'serve': {
+        const parsed = parseCommand(rest, {});
+        const config = parsed.config();
+        const latchkey = await createLatchkey(config);
+        const address = await latchkey.listen();
+        latchkey.ctx.logger.info({ address, site_url: config.siteUrl, env: config.env, store: latchkey.store.dialect }, 'latchkey is listening');
+        if (!jsonWanted) console.log(`Latchkey is serving ${config.siteUrl} (listening on ${address}, ${latchkey.store.dialect} store, ${config.env}).`);
+        const stop = async (signal: string) => {
+          latchkey.ctx.logger.info({ signal }, 'shutting down');
+          await latchkey.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop('SIGINT'));
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+        return -1;
+      }
+      case 'migrate': {
+        const config = parseCommand(rest, {}).config();
+        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          const applied = await store.migrate();
+          if (jsonWanted) out.data({ store: store.dialect, applied });
+          else out.print(applied.length ? `Applied ${applied.join(', ')} (${store.dialect}).` : `Nothing to apply (${store.dialect} store is up to date).`);
+        } finally {
+          await store.close();
+        }
+        return 0;
+      }
+      case 'user': {
+        const [sub, ...tail] = rest;
+        const parsed = parseCommand(tail, USER_FLAGS);
+        const config = parsed.config();
+        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          await store.migrate();
+          await runUserCommand(store, sub, parsed.positionals, parsed.values, out);
+        } finally {
+          await store.close();
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"; run "latchkey help"`);
+    }
+  } catch (error) {
+    const fail = (code: number, reason: string) => {
+      if (jsonWanted) console.log(JSON.stringify({ error: { code: code === 2 ? 'usage' : 'refused', message: reason } }));
+      console.error(`latchkey: ${reason}`);
+      return code;
+    };
+    if (error instanceof ConfigError || error instanceof UsageError) return fail(2, error.message);
+    if (error instanceof AccountError) return fail(1, error.message);
+    const message = (error as Error).message ?? String(error);
+    return fail(1, message.split('\n')[0] ?? 'failed');
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+});

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../crypto/index.js';
+import type { AppContext } from './context.js';
+import { HttpError, toHttpError } from './errors.js';
+import { html } from './html.js';
+import { SITE_CSS } from './layout.js';
+import { registerAccountPages } from './pages/account.js';
+import { registerAdminUserPages } from './pages/adminUsers.js';
+import { registerHomePage } from './pages/home.js';
+import { sendPage } from './pages/render.js';
+import { registerSignInPages } from './pages/signIn.js';
+import { apiRoot, createRestDispatcher } from './rest/dispatch.js';
+import { restHeaders } from './rest/headers.js';
+import { RestRegistry } from './rest/registry.js';
+import { registerIndexRoutes } from './rest/rootIndex.js';
+import { registerUserRoutes } from './rest/users.js';
+
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const AVATAR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" fill="#c7cbd1"/><circle cx="48" cy="38" r="18" fill="#fff"/><path d="M16 96c4-20 16-30 32-30s28 10 32 30z" fill="#fff"/></svg>';
+
+const isRestUrl = (url: string) => url === '/wp-json' || url.startsWith('/wp-json/') || url.startsWith('/wp-json?');
+
+/** `/?rest_route=/wp/v2/users` is the same as `/wp-json/wp/v2/users` (clients without pretty URLs use it). */
+export function rewriteRestRoute(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const path = url.slice(0, q);
+  if (path !== '/' && path !== '/index.php') return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const route = params.get('rest_route');
+  if (route === null) return url;
+  params.delete('rest_route');
+  const rest = params.toString();
+  const normalized = route.startsWith('/') ? route : `/${route}`;
+  return `/wp-json${encodeURI(normalized).replace(/\?/g, '%3F')}${rest ? `?${rest}` : ''}`;
+}
+
+export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    return503OnClosing: true,
+    rewriteUrl: (req) => rewriteRestRoute(req.url ?? '/'),
+    ...(config.tlsCert && config.tlsKey
+      ? { https: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }
+      : {}),
+  }) as unknown as FastifyInstance;
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', PAGE_CSP);
+      reply.header('x-frame-options', 'DENY');
+      reply.header('referrer-policy', 'same-origin');
+    }
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const sendError = async (request: FastifyRequest, reply: FastifyReply, error: HttpError) => {
+    if (isRestUrl(request.url)) {
+      reply.code(error.status).headers({ ...restHeaders(apiRoot(ctx)), ...error.headers });
+      return reply.send(JSON.stringify({ code: error.code, message: error.message, data: { status: error.status, ...error.data } }));
+    }
+    reply.headers(error.headers);
+    return sendPage(ctx, request, reply, { title: 'Error', status: error.status }, () => html`
+      <h1>${error.status === 404 ? 'Not found' : 'That did not work'}</h1>
+      <p class="error" role="alert">${error.message}</p>
+      <p><a href="/">Home</a></p>`);
+  };
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    let httpError = toHttpError(error);
+    if (!httpError) {
+      const status = error.statusCode ?? 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        httpError = new HttpError(500, 'latchkey_internal_error', 'Something went wrong on our side. It has been logged.');
+      } else if (status === 413) {
+        httpError = new HttpError(413, 'latchkey_body_too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`);
+      } else if (status === 415) {
+        httpError = new HttpError(415, 'latchkey_unsupported_media_type', 'This content type is not accepted here.');
+      } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+        httpError = new HttpError(400, 'rest_invalid_json', 'Invalid JSON body passed.');
+      } else {
+        httpError = new HttpError(status, 'latchkey_bad_request', 'The request could not be understood.');
+      }
+    }
+    try {
+      return await sendError(request, reply, httpError);
+    } catch (renderError) {
+      request.log.error({ err: renderError }, 'error page failed');
+      return reply.code(httpError.status).type('text/plain; charset=utf-8').send(httpError.message);
+    }
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendError(request, reply, new HttpError(404, 'latchkey_not_found', 'There is nothing at this address.')),
+  );
+
+  // REST
+  const registry = new RestRegistry();
+  registerIndexRoutes(ctx, registry, () => []);
+  registerUserRoutes(ctx, registry, { publishedAuthorIds: async () => new Set() });
+  const dispatch = createRestDispatcher(ctx, registry);
+  for (const url of ['/wp-json', '/wp-json/*']) {
+    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: dispatch });
+  }
+
+  // Pages
+  registerHomePage(app, ctx);
+  registerSignInPages(app, ctx);
+  registerAccountPages(app, ctx);
+  registerAdminUserPages(app, ctx);
+
+  app.get('/assets/site.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),
+  );
+  app.get('/assets/avatar.svg', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(AVATAR_SVG),
+  );
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await ctx.db.selectFrom('settings').select('name').limit(1).execute();
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', store: ctx.dialect, rate_limits: ctx.limiters.store });
+    } catch {
+      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    const token = config.metricsToken;
+    if (!token) throw new HttpError(404, 'latchkey_not_found', 'There is nothing at this address.');
+    const presented = /^Bearer (.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
+    if (!constantTimeEqual(presented, token)) {
+      return reply.code(401).type('text/plain').send('A bearer token is required.');
+    }
+    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { Keys } from '../crypto/index.js';
+import type { Limiters } from '../rate-limit/index.js';
+import type { Database, Dialect } from '../store/index.js';
+import type { Metrics } from './metrics.js';
+
+/** Everything a request handler may reach; built once at start. */
+export interface AppContext {
+  config: Config;
+  db: Kysely<Database>;
+  dialect: Dialect;
+  keys: Keys;
+  limiters: Limiters;
+  logger: Logger;
+  metrics: Metrics;
+  /** The clock, injectable so tests can move time without sleeping. */
+  now(): number;
+}

@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readSettings } from '../../settings/index.js';
+import { csrfTokenFor, sessionOf, type SignedIn } from '../browserAuth.js';
+import type { AppContext } from '../context.js';
+import type { Html } from '../html.js';
+import { page, type PageChrome } from '../layout.js';
+
+export interface PageOptions {
+  title: string;
+  status?: number;
+  flash?: PageChrome['flash'];
+  head?: Html;
+  signedIn?: SignedIn | undefined;
+}
+
+/** Renders a page in the site chrome with the right CSRF token, and sends it. */
+export async function sendPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: PageOptions,
+  body: (csrfToken: string) => Html,
+): Promise<FastifyReply> {
+  const signedIn = options.signedIn ?? (await sessionOf(ctx, request));
+  const csrfToken = csrfTokenFor(ctx, request, reply, signedIn);
+  const settings = await readSettings(ctx.db);
+  const markup = page(
+    { title: options.title, siteTitle: settings.title, csrfToken, user: signedIn?.user, flash: options.flash, head: options.head },
+    body(csrfToken),
+  );
+  return reply
+    .code(options.status ?? 200)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(markup.value);
+}
+
+/** Sends signed-out visitors to the sign-in page, coming back here afterwards. */
+export async function requireSignedIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> {
+  const signedIn = await sessionOf(ctx, request);
+  if (!signedIn) {
+    await reply.redirect(`/login?redirect_to=${encodeURIComponent(request.url)}`, 302);
+    return undefined;
+  }
+  return signedIn;
+}
+
+/** Notices shown after a redirect: chosen by key from this fixed list, never echoed from the URL. */
+export function noticeFor(key: unknown, notices: Record<string, string>): PageChrome['flash'] {
+  return typeof key === 'string' && Object.hasOwn(notices, key) ? { kind: 'notice', text: notices[key]! } : undefined;
+}
+
+export function formatTime(ms: number | null): string {
+  if (ms === null) return '—';
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}

@@ -1,0 +1,116 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfTokenForSession } from '../../sessions/index.js';
+import type { AppContext } from '../context.js';
+import { HttpError, toHttpError } from '../errors.js';
+import { describeArgs, validateArgs } from './args.js';
+import { resolveRestAuth } from './auth.js';
+import { filterFields, restHeaders } from './headers.js';
+import type { RegisteredRoute, RestAuth, RestMethod, RestRegistry, RestRequest } from './registry.js';
+
+const METHODS: readonly RestMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const RESERVED = new Set(['_fields', '_method', '_wpnonce', '_envelope', '_embed', '_locale', '_jsonp', 'rest_route']);
+
+export function apiRoot(ctx: AppContext): string {
+  return `${ctx.config.siteUrl}/wp-json/`;
+}
+
+/** The REST path of a request addressed to /wp-json/… (after any ?rest_route= rewrite). */
+export function restPathOf(url: string): string {
+  const pathOnly = url.split('?')[0] ?? '';
+  let rest = pathOnly.replace(/^\/wp-json/, '');
+  try {
+    rest = decodeURIComponent(rest);
+  } catch {
+    // Malformed escapes simply fail to match any route.
+  }
+  return rest === '' ? '/' : rest.length > 1 ? rest.replace(/\/+$/, '') : rest;
+}
+
+function effectiveMethod(request: FastifyRequest, query: Record<string, unknown>): string {
+  const m = request.method === 'HEAD' ? 'GET' : request.method;
+  if (m !== 'POST') return m;
+  // WordPress lets clients behind restrictive proxies tunnel other verbs through POST.
+  const override = request.headers['x-http-method-override'] ?? query._method;
+  return typeof override === 'string' ? override.toUpperCase() : m;
+}
+
+async function allowedMethods(route: RegisteredRoute, base: Omit<RestRequest, 'method' | 'args'>, params: Record<string, string>): Promise<string> {
+  const allowed: string[] = [];
+  for (const endpoint of route.endpoints) {
+    let ok = true;
+    if (endpoint.permission) {
+      try {
+        ok = (await endpoint.permission({ ...base, method: endpoint.methods[0]!, args: params })) === true;
+      } catch {
+        ok = false;
+      }
+    }
+    if (ok) for (const m of endpoint.methods) if (!allowed.includes(m)) allowed.push(m);
+  }
+  return allowed.join(', ');
+}
+
+export function describeRoute(route: RegisteredRoute): Record<string, unknown> {
+  return {
+    namespace: route.namespace,
+    methods: [...new Set(route.endpoints.flatMap((e) => e.methods))],
+    endpoints: route.endpoints.map((e) => ({ methods: e.methods, args: describeArgs(e.args ?? {}) })),
+  };
+}
+
+export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
+  const send = (reply: FastifyReply, status: number, body: unknown, headers: Record<string, string>) => {
+    reply.code(status).headers(headers);
+    return reply.send(JSON.stringify(body));
+  };
+
+  return async function dispatch(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const headers = restHeaders(apiRoot(ctx));
+    const origin = request.headers.origin;
+    // Cross-origin apps may read responses, but never with the browser's cookies.
+    if (typeof origin === 'string') headers['access-control-allow-origin'] = origin;
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as Record<string, unknown>) : {};
+    let auth: RestAuth = { user: undefined, via: 'none' };
+    try {
+      auth = await resolveRestAuth(ctx, request, query._wpnonce ?? body._wpnonce);
+      if (auth.user) {
+        headers.expires = 'Wed, 11 Jan 1984 05:00:00 GMT';
+        if (auth.via === 'cookie' && auth.session) headers['x-wp-nonce'] = csrfTokenForSession(ctx.keys, auth.session.id);
+      }
+      const path = restPathOf(request.url);
+      const matched = registry.match(path);
+      if (!matched) throw new HttpError(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+      const { route, params } = matched;
+      const base = { ctx, raw: request, auth };
+      const method = effectiveMethod(request, query);
+      if (method === 'OPTIONS') {
+        headers.allow = await allowedMethods(route, base, params);
+        headers['access-control-allow-methods'] = headers.allow;
+        return send(reply, 200, describeRoute(route), headers);
+      }
+      const endpoint = METHODS.includes(method as RestMethod) ? route.endpoints.find((e) => e.methods.includes(method as RestMethod)) : undefined;
+      headers.allow = await allowedMethods(route, base, params);
+      if (!endpoint) throw new HttpError(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+
+      const input: Record<string, unknown> = {};
+      for (const source of [query, body, params]) {
+        for (const [k, v] of Object.entries(source)) if (!RESERVED.has(k)) input[k] = v;
+      }
+      const args = validateArgs(endpoint.args ?? {}, input);
+      const rest: RestRequest = { ...base, method: method as RestMethod, args };
+      if (endpoint.permission) {
+        const permitted = await endpoint.permission(rest);
+        if (permitted !== true) throw permitted;
+      }
+      const result = await endpoint.handler(rest);
+      Object.assign(headers, result.headers ?? {});
+      return send(reply, result.status ?? 200, filterFields(result.body, query._fields), headers);
+    } catch (error) {
+      const httpError = toHttpError(error);
+      if (!httpError) throw error;
+      Object.assign(headers, httpError.headers);
+      return send(reply, httpError.status, { code: httpError.code, message: httpError.message, data: { status: httpError.status, ...httpError.data } }, headers);
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { bootstrapAdministrator } from './accounts/index.js';
+import { loadInstallationKey, type Config } from './config/index.js';
+import { deriveKeys } from './crypto/index.js';
+import { buildHttpApp } from './http/app.js';
+import type { AppContext } from './http/context.js';
+import { createMetrics } from './http/metrics.js';
+import { createLogger } from './logger.js';
+import { createLimiters } from './rate-limit/index.js';
+import { purgeExpiredSessions } from './sessions/index.js';
+import { openStore, type Store } from './store/index.js';
+
+export interface LatchkeyOptions {
+  now?: () => number;
+  /** Prefix of rate-limit keys in Redis; nodes of one site share it (tests isolate with it). */
+  rateLimitPrefix?: string;
+  /** Where the one-time admin password line goes (the console by default). */
+  announce?: (line: string) => void;
+  logDestination?: DestinationStream;
+}
+
+export interface Latchkey {
+  app: FastifyInstance;
+  ctx: AppContext;
+  store: Store;
+  /** Starts listening; resolves to the address actually bound. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createLatchkey(config: Config, options: LatchkeyOptions = {}): Promise<Latchkey> {
+  const now = options.now ?? Date.now;
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const keys = deriveKeys(loadInstallationKey(config.dataDir, config.secret));
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let limiters;
+  try {
+    await store.migrate();
+    const admin = await bootstrapAdministrator(store.db, config.adminPassword, now());
+    if (admin.generatedPassword) {
+      (options.announce ?? ((line) => process.stdout.write(line + '\n')))(
+        `Created the administrator account "admin" with the one-time password: ${admin.generatedPassword}\n` +
+          'It is shown only this once. Sign in and change it at /account.',
+      );
+    } else if (admin.created) logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');
+    limiters = await createLimiters({ redisUrl: config.redisUrl, prefix: options.rateLimitPrefix ?? 'latchkey' });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const ctx: AppContext = { config, db: store.db, dialect: store.dialect, keys, limiters, logger, metrics: createMetrics(), now };
+  const app = await buildHttpApp(ctx);
+  const sweeper = setInterval(() => {
+    purgeExpiredSessions(store.db, now()).catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+  }, 3600_000);
+  sweeper.unref();
+
+  return {
+    app,
+    ctx,
+    store,
+    async listen() {
+      return app.listen({ host: config.host, port: config.port });
+    },
+    async close() {
+      clearInterval(sweeper);
+      await app.close();
+      await limiters.close();
+      await store.close();
+    },
+  };
+}

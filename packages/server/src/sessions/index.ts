@@ -1,0 +1,17 @@
+export {
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  REMEMBERED_SESSION_TTL_MS,
+  createSession,
+  resolveSession,
+  markReauthenticated,
+  listSessions,
+  endSession,
+  endOtherSessions,
+  endAllSessions,
+  purgeExpiredSessions,
+  type Session,
+} from './sessions.js';
+export { CSRF_COOKIE, csrfTokenForSession, csrfTokenForBrowser, csrfTokenMatches } from './csrf.js';
+export { signInWithPassword, type SignInAttempt, type SignInResult, type SignInDeps } from './signIn.js';
+export { safeRedirectTarget } from './redirect.js';

@@ -1,0 +1,21 @@
+/**
+ * Where to send the browser after sign-in: only a path on this site (starting with a single
+ * `/`) or an absolute URL on the site's own origin; anything else falls back.
+ */
+export function safeRedirectTarget(candidate: unknown, siteUrl: string, fallback: string): string {
+  if (typeof candidate !== 'string' || candidate === '' || candidate.length > 4096) return fallback;
+  if (/[\u0000-\u001f\\]/.test(candidate)) return fallback;
+  const site = new URL(siteUrl);
+  if (candidate.startsWith('/')) {
+    if (candidate.startsWith('//')) return fallback;
+    return candidate;
+  }
+  let target: URL;
+  try {
+    target = new URL(candidate);
+  } catch {
+    return fallback;
+  }
+  if (target.origin !== site.origin || target.username || target.password) return fallback;
+  return target.pathname + target.search + target.hash;
+}

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import { burnVerificationTime, findUserByLoginOrEmail, verifyAccountPassword, type User } from '../accounts/index.js';
+import { recordAuditEvent } from '../audit/index.js';
+import type { Keys } from '../crypto/index.js';
+import type { Limiters } from '../rate-limit/index.js';
+import type { Database } from '../store/index.js';
+import { createSession, type Session } from './sessions.js';
+
+export interface SignInAttempt {
+  log: string;
+  pwd: string;
+  remember: boolean;
+  ip: string;
+  /** The key the per-address limits count under (IPv6 grouped by /64). */
+  addressKey: string;
+  userAgent: string;
+  now: number;
+}
+
+export type SignInResult =
+  | { ok: true; user: User; session: Session; token: string }
+  | { ok: false; reason: 'invalid_credentials' | 'disabled' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+export interface SignInDeps {
+  db: Kysely<Database>;
+  keys: Keys;
+  limiters: Limiters;
+}
+
+/**
+ * The password step of an interactive sign-in. Unknown logins and wrong passwords are
+ * indistinguishable to the caller, in outcome and in time spent.
+ */
+export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
+  const { db, limiters } = deps;
+  const address = await limiters.credentialFailures.check(attempt.addressKey);
+  if (!address.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: address.retryAfterSeconds };
+
+  const user = await findUserByLoginOrEmail(db, attempt.log);
+  // Keyed by account when it exists, else by the typed name, so a waiting period looks the
+  // same for logins that exist and logins that do not.
+  const accountKey = user ? `user:${user.id}` : `name:${attempt.log.trim().toLowerCase().slice(0, 254)}`;
+  const limit = await limiters.signIn.check(accountKey, attempt.addressKey);
+  if (!limit.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: limit.retryAfterSeconds };
+
+  let passwordOk = false;
+  if (user) passwordOk = await verifyAccountPassword(user.passwordHash, attempt.pwd);
+  else await burnVerificationTime(attempt.pwd);
+
+  if (!user || !passwordOk) {
+    await Promise.all([
+      limiters.signIn.recordFailure(accountKey, attempt.addressKey),
+      limiters.credentialFailures.recordFailure(attempt.addressKey),
+    ]);
+    await recordAuditEvent(
+      db,
+      {
+        event: 'login.failure',
+        userId: user?.id ?? null,
+        ip: attempt.ip,
+        userAgent: attempt.userAgent,
+        credential: 'password',
+        details: user ? { reason: 'wrong_password' } : { reason: 'unknown_login' },
+      },
+      attempt.now,
+    );
+    return { ok: false, reason: 'invalid_credentials' };
+  }
+  await limiters.signIn.recordSuccess(accountKey, attempt.addressKey);
+  if (user.disabled) {
+    await recordAuditEvent(
+      db,
+      { event: 'login.failure', userId: user.id, ip: attempt.ip, userAgent: attempt.userAgent, credential: 'password', details: { reason: 'disabled' } },
+      attempt.now,
+    );
+    return { ok: false, reason: 'disabled' };
+  }
+  const { session, token } = await createSession(db, deps.keys, {
+    userId: user.id,
+    ip: attempt.ip,
+    userAgent: attempt.userAgent,
+    remember: attempt.remember,
+    now: attempt.now,
+  });
+  await recordAuditEvent(
+    db,
+    { event: 'login.success', userId: user.id, ip: attempt.ip, userAgent: attempt.userAgent, credential: `session:${session.id}` },
+    attempt.now,
+  );
+  return { ok: true, user, session, token };
+}

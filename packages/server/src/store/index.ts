@@ -1,0 +1,2 @@
+export { openStore, type Store, type Dialect } from './openStore.js';
+export type { Database } from './schema.js';

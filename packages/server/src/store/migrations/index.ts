@@ -1,0 +1,31 @@
+import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+export interface MigrationContext {
+  /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
+  idType: 'integer' | 'serial';
+  /** Primary key modifiers: SQLite needs AUTOINCREMENT so ids of deleted rows are never reused. */
+  idKey: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  bigint: 'integer' | 'bigint';
+}
+
+type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
+
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001_initial': m0001,
+};
+
+/** One set of migrations for both dialects; the context carries the few type differences. */
+export function migrationProvider(dialect: 'sqlite' | 'postgres'): MigrationProvider {
+  const ctx: MigrationContext =
+        dialect === 'sqlite'
+      ? { idType: 'integer', bigint: 'integer', idKey: (c) => c.primaryKey().autoIncrement() }
+      : { idType: 'serial', bigint: 'bigint', idKey: (c) => c.primaryKey() };
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, mod] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => mod.up(db, ctx) };
+      return out;
+    },
+  };
+}
