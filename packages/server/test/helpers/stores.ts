@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface StoreUnderTest {
+  name: 'sqlite' | 'postgres';
+  /** Creates an empty database for one server and returns its URL (undefined for SQLite). */
+  create(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }>;
+}
+
+const sqlite: StoreUnderTest = {
+  name: 'sqlite',
+  create: async () => ({ databaseUrl: undefined, drop: async () => {} }),
+};
+
+function postgres(adminUrl: string): StoreUnderTest {
+  return {
+    name: 'postgres',
+    async create() {
+      const name = `latchkey_test_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return {
+        databaseUrl: url.toString(),
+        async drop() {
+          const c = new pg.Client({ connectionString: adminUrl });
+          await c.connect();
+          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await c.end();
+        },
+      };
+    },
+  };
+}
+
+/** SQLite always; PostgreSQL as well when DATABASE_URL is set (global setup says so when it is not). */
+export const STORES: StoreUnderTest[] = process.env.DATABASE_URL ? [sqlite, postgres(process.env.DATABASE_URL)] : [sqlite];
