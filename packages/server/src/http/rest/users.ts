@@ -177,7 +177,9 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
           args: { ...idArg, ...CONTEXT_ARG },
           permission: async (req) => {
             const t = await targetOf(req);
-            if (t instanceof HttpError) return t;
+            // WordPress lets anyone reach GET users/me and answers 401 from the handler, so
+            // `Allow` still lists GET for a signed-out caller.
+            if (t instanceof HttpError) return req.args.id === undefined ? true : t;
             const actor = req.auth.user;
             if (actor && actor.id === t.id) return true;
             if (req.args.context === 'edit' && !(actor && can(actor, { capability: 'edit_user', user: t }))) {
