@@ -9,6 +9,8 @@
  * skips with the reason in its title, unless REQUIRE_BROWSER=1, in which case it fails.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
@@ -178,7 +180,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
 
       // A mismatched repeat is refused with the reason shown, and nothing changes.
       await form.getByLabel('Current password').fill('pwchanger-Pass-1234');
-      await form.getByLabel('New password').fill('Fresh-Pass-5678');
+      await form.getByLabel('New password', { exact: true }).fill('Fresh-Pass-5678');
       await form.getByLabel('Repeat new password').fill('Fresh-Pass-5679');
       const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/account/password');
       await form.getByRole('button', { name: 'Change password' }).click();
@@ -189,7 +191,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       // Now for real (the form is shown again after the refusal).
       const again = page.locator('form[action="/account/password"]');
       await again.getByLabel('Current password').pressSequentially('pwchanger-Pass-1234');
-      await again.getByLabel('New password').pressSequentially('Fresh-Pass-5678');
+      await again.getByLabel('New password', { exact: true }).pressSequentially('Fresh-Pass-5678');
       await again.getByLabel('Repeat new password').pressSequentially('Fresh-Pass-5678');
       await submitAndWaitFor(page, again.getByRole('button', { name: 'Change password' }), (u) => u.pathname === '/account' && u.searchParams.get('done') === 'password');
       await expect(flash(page)).resolves.toBe('Password changed. Your other sessions were signed out.');
@@ -316,20 +318,31 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await expect(page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan === true)).resolves.toBe(false);
       problems.length = 0; // that refusal was the point; anything else still counts
 
-      // Another origin cannot frame the sign-in page: Chromium refuses and reports why.
-      await context.route('http://framer.invalid/**', (route) =>
-        route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>framer</title><iframe id="victim" src="${server.url}/login"></iframe>` }),
-      );
-      const framer = await context.newPage();
-      const refusal = framer.waitForEvent('console', (m) => /frame-ancestors|X-Frame-Options/i.test(m.text()));
-      await framer.goto('http://framer.invalid/');
-      const message = (await refusal).text();
-      expect(message).toMatch(/frame-ancestors 'none'|X-Frame-Options.*deny/i);
-      await framer.waitForLoadState('load');
-      const victim = framer.frames().find((f) => f !== framer.mainFrame());
-      expect(victim).toBeDefined();
-      await expect(victim!.locator('#loginform').count()).resolves.toBe(0);
-      await framer.close();
+      // Another origin cannot frame the sign-in page: Chromium refuses the response and says why.
+      // (The framing page is served from a second loopback server: a routed or public origin
+      // would be stopped earlier by Chromium's local-network-access checks, proving nothing.)
+      const framerServer = createServer((_request, response) => {
+        response.setHeader('content-type', 'text/html; charset=utf-8');
+        response.end(`<!doctype html><title>framer</title><iframe id="victim" src="${server.url}/login"></iframe>`);
+      });
+      await new Promise<void>((resolve) => framerServer.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = framerServer.address() as AddressInfo;
+        const framer = await context.newPage();
+        const isVictim = (u: string) => u === `${server.url}/login`;
+        const blocked = framer.waitForEvent('requestfailed', (r) => isVictim(r.url()));
+        const refusal = framer.waitForEvent('console', (m) => /frame-ancestors|X-Frame-Options/i.test(m.text()));
+        await framer.goto(`http://127.0.0.1:${port}/`);
+        expect((await blocked).failure()?.errorText).toBe('net::ERR_BLOCKED_BY_RESPONSE');
+        expect((await refusal).text()).toMatch(/frame-ancestors 'none'|X-Frame-Options.*deny/i);
+        const victim = framer.frames().find((f) => f !== framer.mainFrame());
+        expect(victim).toBeDefined();
+        await victim!.waitForURL((u) => u.protocol === 'chrome-error:');
+        await expect(victim!.locator('#loginform').count()).resolves.toBe(0);
+        await framer.close();
+      } finally {
+        await new Promise<void>((resolve) => framerServer.close(() => resolve()));
+      }
       expect(problems.filter((p) => !/frame-ancestors|X-Frame-Options/i.test(p))).toEqual([]);
     } finally {
       await context.close();
