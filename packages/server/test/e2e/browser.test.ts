@@ -318,19 +318,19 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await expect(page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan === true)).resolves.toBe(false);
       problems.length = 0; // that refusal was the point; anything else still counts
 
-      // Another origin cannot frame the sign-in page: Chromium refuses the response and says why.
+      // Another origin cannot frame the (signed-in) account page, the juiciest clickjacking target
+      // with its sign-out buttons: Chromium refuses the response and says why.
       // (The framing page is served from a second loopback server: a routed or public origin
       // would be stopped earlier by Chromium's local-network-access checks, proving nothing.)
       const framerServer = createServer((_request, response) => {
         response.setHeader('content-type', 'text/html; charset=utf-8');
-        response.end(`<!doctype html><title>framer</title><iframe id="victim" src="${server.url}/login"></iframe>`);
+        response.end(`<!doctype html><title>framer</title><iframe id="victim" src="${server.url}/account"></iframe>`);
       });
       await new Promise<void>((resolve) => framerServer.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = framerServer.address() as AddressInfo;
         const framer = await context.newPage();
-        const isVictim = (u: string) => u === `${server.url}/login`;
-        const blocked = framer.waitForEvent('requestfailed', (r) => isVictim(r.url()));
+                const blocked = framer.waitForEvent('requestfailed', (r) => r.url() === `${server.url}/account`);
         const refusal = framer.waitForEvent('console', (m) => /frame-ancestors|X-Frame-Options/i.test(m.text()));
         await framer.goto(`http://127.0.0.1:${port}/`);
         expect((await blocked).failure()?.errorText).toBe('net::ERR_BLOCKED_BY_RESPONSE');
@@ -338,7 +338,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
         const victim = framer.frames().find((f) => f !== framer.mainFrame());
         expect(victim).toBeDefined();
         await victim!.waitForURL((u) => u.protocol === 'chrome-error:');
-        await expect(victim!.locator('#loginform').count()).resolves.toBe(0);
+        await expect(victim!.locator('#end-other-sessions, form[action="/account/password"]').count()).resolves.toBe(0);
         await framer.close();
       } finally {
         await new Promise<void>((resolve) => framerServer.close(() => resolve()));

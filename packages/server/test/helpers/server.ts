@@ -29,6 +29,8 @@ export interface TestServerOptions {
   /** Share rate-limit keys with another server (multi-node tests). */
   rateLimitPrefix?: string;
   dataDir?: string;
+  /** Receives the JSON log lines (the level comes from config.logLevel). */
+  logDestination?: { write(line: string): void };
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -48,6 +50,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     now: () => clock.now,
     rateLimitPrefix: options.rateLimitPrefix ?? `test-${randomBytes(6).toString('hex')}`,
     announce: () => {},
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
   await latchkey.listen();
   return {
