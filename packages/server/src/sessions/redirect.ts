@@ -4,6 +4,8 @@
  */
 export function safeRedirectTarget(candidate: unknown, siteUrl: string, fallback: string): string {
   if (typeof candidate !== 'string' || candidate === '' || candidate.length > 4096) return fallback;
+  // Control characters and backslashes: browsers normalise them into other hosts.
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\\]/.test(candidate)) return fallback;
   const site = new URL(siteUrl);
   if (candidate.startsWith('/')) {

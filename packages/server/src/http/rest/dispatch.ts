@@ -71,9 +71,8 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
     if (typeof origin === 'string') headers['access-control-allow-origin'] = origin;
     const query = (request.query ?? {}) as Record<string, unknown>;
     const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as Record<string, unknown>) : {};
-    let auth: RestAuth = { user: undefined, via: 'none' };
     try {
-      auth = await resolveRestAuth(ctx, request, query._wpnonce ?? body._wpnonce);
+      const auth: RestAuth = await resolveRestAuth(ctx, request, query._wpnonce ?? body._wpnonce);
       if (auth.user) {
         headers.expires = 'Wed, 11 Jan 1984 05:00:00 GMT';
         if (auth.via === 'cookie' && auth.session) headers['x-wp-nonce'] = csrfTokenForSession(ctx.keys, auth.session.id);
