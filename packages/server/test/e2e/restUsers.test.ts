@@ -15,6 +15,7 @@ async function restAs(server: TestServer, login: string, password: string) {
       headers: { 'x-wp-nonce': nonce, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the assertions pin the shape
     return { status: response.status, headers: response.headers, json: JSON.parse(response.text_) as any };
   };
   return { browser, call };
