@@ -29,7 +29,10 @@ export interface Latchkey {
   close(): Promise<void>;
 }
 
-export async function createLatchkey(config: Config, options: LatchkeyOptions = {}): Promise<Latchkey> {
+export async function createLatchkey(
+  config: Config,
+  options: LatchkeyOptions = {},
+): Promise<Latchkey> {
   const now = options.now ?? Date.now;
   const logger = createLogger(config.logLevel, options.logDestination);
   const keys = deriveKeys(loadInstallationKey(config.dataDir, config.secret));
@@ -43,17 +46,32 @@ export async function createLatchkey(config: Config, options: LatchkeyOptions = 
         `Created the administrator account "admin" with the one-time password: ${admin.generatedPassword}\n` +
           'It is shown only this once. Sign in and change it at /account.',
       );
-    } else if (admin.created) logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');
-    limiters = await createLimiters({ redisUrl: config.redisUrl, prefix: options.rateLimitPrefix ?? 'latchkey' });
+    } else if (admin.created)
+      logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');
+    limiters = await createLimiters({
+      redisUrl: config.redisUrl,
+      prefix: options.rateLimitPrefix ?? 'latchkey',
+    });
   } catch (error) {
     await store.close();
     throw error;
   }
 
-  const ctx: AppContext = { config, db: store.db, dialect: store.dialect, keys, limiters, logger, metrics: createMetrics(), now };
+  const ctx: AppContext = {
+    config,
+    db: store.db,
+    dialect: store.dialect,
+    keys,
+    limiters,
+    logger,
+    metrics: createMetrics(),
+    now,
+  };
   const app = await buildHttpApp(ctx);
   const sweeper = setInterval(() => {
-    purgeExpiredSessions(store.db, now()).catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+    purgeExpiredSessions(store.db, now()).catch((err: unknown) =>
+      logger.warn({ err }, 'session sweep failed'),
+    );
   }, 3600_000);
   sweeper.unref();
 

@@ -23,6 +23,16 @@ export async function bootstrapAdministrator(
 ): Promise<{ created: boolean; generatedPassword: string | null }> {
   if ((await countUsers(db)) > 0) return { created: false, generatedPassword: null };
   const password = givenPassword ?? generatePassword();
-  await createUser(db, { login: 'admin', email: 'admin@localhost.localdomain', password, role: 'administrator', displayName: 'Administrator' }, now);
+  await createUser(
+    db,
+    {
+      login: 'admin',
+      email: 'admin@localhost.localdomain',
+      password,
+      role: 'administrator',
+      displayName: 'Administrator',
+    },
+    now,
+  );
   return { created: true, generatedPassword: givenPassword ? null : password };
 }

@@ -52,10 +52,12 @@ export function mapMetaCapability(actor: Actor, args: MetaCapabilityArgs): strin
     case 'delete_app_passwords':
       if (args.user.id === actor.id) return [];
       // Only an administrator may edit an administrator.
-      if (args.user.role === 'administrator' && actor.role !== 'administrator') return [DO_NOT_ALLOW];
+      if (args.user.role === 'administrator' && actor.role !== 'administrator')
+        return [DO_NOT_ALLOW];
       return ['edit_users'];
     case 'delete_user':
-      if (args.user.role === 'administrator' && actor.role !== 'administrator') return [DO_NOT_ALLOW];
+      if (args.user.role === 'administrator' && actor.role !== 'administrator')
+        return [DO_NOT_ALLOW];
       return ['delete_users'];
     case 'promote_user':
       return args.user.id === actor.id ? [DO_NOT_ALLOW] : ['promote_users'];
@@ -65,7 +67,11 @@ export function mapMetaCapability(actor: Actor, args: MetaCapabilityArgs): strin
       return [args.post.type === 'page' ? 'publish_pages' : 'publish_posts'];
     case 'edit_post':
     case 'delete_post':
-      return mapEditOrDeletePost(actor, args.post, args.capability === 'edit_post' ? 'edit' : 'delete');
+      return mapEditOrDeletePost(
+        actor,
+        args.post,
+        args.capability === 'edit_post' ? 'edit' : 'delete',
+      );
   }
 }
 
@@ -94,6 +100,7 @@ function mapEditOrDeletePost(actor: Actor, post: PostRef, verb: 'edit' | 'delete
 /** A disabled account can do nothing at all. */
 export function can(actor: Actor, capability: string | MetaCapabilityArgs): boolean {
   if (actor.disabled) return false;
-  const required = typeof capability === 'string' ? [capability] : mapMetaCapability(actor, capability);
+  const required =
+    typeof capability === 'string' ? [capability] : mapMetaCapability(actor, capability);
   return required.every((c) => c !== DO_NOT_ALLOW && roleHasCapability(actor.role, c));
 }

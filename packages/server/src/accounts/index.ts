@@ -1,6 +1,26 @@
-export { ROLE_NAMES, ROLE_LABELS, ROLE_CAPABILITIES, isRole, roleHasCapability, roleRank, type Role } from './roles.js';
-export { can, mapMetaCapability, type Actor, type MetaCapabilityArgs, type PostRef, type UserRef } from './capabilities.js';
-export { hashAccountPassword, verifyAccountPassword, burnVerificationTime, MAX_PASSWORD_LENGTH } from './passwordHash.js';
+export {
+  ROLE_NAMES,
+  ROLE_LABELS,
+  ROLE_CAPABILITIES,
+  isRole,
+  roleHasCapability,
+  roleRank,
+  type Role,
+} from './roles.js';
+export {
+  can,
+  mapMetaCapability,
+  type Actor,
+  type MetaCapabilityArgs,
+  type PostRef,
+  type UserRef,
+} from './capabilities.js';
+export {
+  hashAccountPassword,
+  verifyAccountPassword,
+  burnVerificationTime,
+  MAX_PASSWORD_LENGTH,
+} from './passwordHash.js';
 export { AccountError } from './errors.js';
 export { isValidEmail, isValidLogin, passwordProblem, MIN_PASSWORD_LENGTH } from './validation.js';
 export {

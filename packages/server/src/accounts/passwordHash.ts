@@ -11,7 +11,10 @@ export function hashAccountPassword(password: string): Promise<string> {
   return hash(password, PARAMS);
 }
 
-export async function verifyAccountPassword(storedHash: string, password: string): Promise<boolean> {
+export async function verifyAccountPassword(
+  storedHash: string,
+  password: string,
+): Promise<boolean> {
   if (password.length > MAX_PASSWORD_LENGTH || !storedHash.startsWith('$argon2')) return false;
   try {
     return await verify(storedHash, password);

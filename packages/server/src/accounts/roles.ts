@@ -1,5 +1,11 @@
 /** WordPress's five roles, highest first, with their standard primitive capabilities. */
-export const ROLE_NAMES = ['administrator', 'editor', 'author', 'contributor', 'subscriber'] as const;
+export const ROLE_NAMES = [
+  'administrator',
+  'editor',
+  'author',
+  'contributor',
+  'subscriber',
+] as const;
 export type Role = (typeof ROLE_NAMES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -79,7 +85,13 @@ const administratorOnly = [
   'delete_themes',
   'export',
 ];
-const administrator = [...new Set([...editor.filter((c) => !c.startsWith('level_')), ...administratorOnly, ...levels(10)])];
+const administrator = [
+  ...new Set([
+    ...editor.filter((c) => !c.startsWith('level_')),
+    ...administratorOnly,
+    ...levels(10),
+  ]),
+];
 
 /** Capability lists in WordPress's order, as `capabilities` in the REST user object shows them. */
 export const ROLE_CAPABILITIES: Record<Role, readonly string[]> = {

@@ -58,14 +58,23 @@ export interface NewUser {
   emailVerified?: boolean;
 }
 
-export async function createUser(db: Kysely<Database>, input: NewUser, now = Date.now()): Promise<User> {
+export async function createUser(
+  db: Kysely<Database>,
+  input: NewUser,
+  now = Date.now(),
+): Promise<User> {
   const login = input.login.trim();
   const email = input.email.trim();
   if (!isValidLogin(login)) {
-    throw new AccountError('invalid_username', 'Sorry, that username is not allowed: use letters, digits, spaces and _ . - @ (at most 60).');
+    throw new AccountError(
+      'invalid_username',
+      'Sorry, that username is not allowed: use letters, digits, spaces and _ . - @ (at most 60).',
+    );
   }
-  if (!isValidEmail(email)) throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
-  if (!isRole(input.role)) throw new AccountError('invalid_role', `Unknown role ${JSON.stringify(input.role)}.`);
+  if (!isValidEmail(email))
+    throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
+  if (!isRole(input.role))
+    throw new AccountError('invalid_role', `Unknown role ${JSON.stringify(input.role)}.`);
   const problem = passwordProblem(input.password);
   if (problem) throw new AccountError('invalid_password', problem);
   await assertUnique(db, login, email, null);
@@ -100,14 +109,29 @@ export async function createUser(db: Kysely<Database>, input: NewUser, now = Dat
   }
 }
 
-async function assertUnique(db: Kysely<Database>, login: string | null, email: string | null, exceptId: number | null) {
+async function assertUnique(
+  db: Kysely<Database>,
+  login: string | null,
+  email: string | null,
+  exceptId: number | null,
+) {
   if (login !== null) {
-    const hit = await db.selectFrom('users').select('id').where('login_key', '=', login.toLowerCase()).executeTakeFirst();
-    if (hit && hit.id !== exceptId) throw new AccountError('existing_user_login', 'Sorry, that username already exists!');
+    const hit = await db
+      .selectFrom('users')
+      .select('id')
+      .where('login_key', '=', login.toLowerCase())
+      .executeTakeFirst();
+    if (hit && hit.id !== exceptId)
+      throw new AccountError('existing_user_login', 'Sorry, that username already exists!');
   }
   if (email !== null) {
-    const hit = await db.selectFrom('users').select('id').where('email_key', '=', email.toLowerCase()).executeTakeFirst();
-    if (hit && hit.id !== exceptId) throw new AccountError('existing_user_email', 'Sorry, that email address is already used!');
+    const hit = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email_key', '=', email.toLowerCase())
+      .executeTakeFirst();
+    if (hit && hit.id !== exceptId)
+      throw new AccountError('existing_user_email', 'Sorry, that email address is already used!');
   }
 }
 
@@ -118,13 +142,24 @@ export async function findUserById(db: Kysely<Database>, id: number): Promise<Us
 }
 
 /** Finds by login (case-insensitive) or, when the text holds an `@` and no login matches, by email. */
-export async function findUserByLoginOrEmail(db: Kysely<Database>, loginOrEmail: string): Promise<User | undefined> {
+export async function findUserByLoginOrEmail(
+  db: Kysely<Database>,
+  loginOrEmail: string,
+): Promise<User | undefined> {
   const key = loginOrEmail.trim().toLowerCase();
   if (key === '' || key.length > 254) return undefined;
-  const byLogin = await db.selectFrom('users').selectAll().where('login_key', '=', key).executeTakeFirst();
+  const byLogin = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('login_key', '=', key)
+    .executeTakeFirst();
   if (byLogin) return toUser(byLogin);
   if (!key.includes('@')) return undefined;
-  const byEmail = await db.selectFrom('users').selectAll().where('email_key', '=', key).executeTakeFirst();
+  const byEmail = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email_key', '=', key)
+    .executeTakeFirst();
   return byEmail && toUser(byEmail);
 }
 
@@ -143,7 +178,10 @@ export interface UserListQuery {
   order?: 'asc' | 'desc';
 }
 
-export async function listUsers(db: Kysely<Database>, q: UserListQuery): Promise<{ users: User[]; total: number }> {
+export async function listUsers(
+  db: Kysely<Database>,
+  q: UserListQuery,
+): Promise<{ users: User[]; total: number }> {
   let base = db.selectFrom('users');
   if (q.search) {
     const like = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
@@ -156,7 +194,9 @@ export async function listUsers(db: Kysely<Database>, q: UserListQuery): Promise
     );
   }
   if (q.roles && q.roles.length > 0) base = base.where('role', 'in', q.roles);
-  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const countRow = await base
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const orderColumn = q.orderBy === 'login' ? 'login_key' : (q.orderBy ?? 'id');
   const rows = await base
     .selectAll()
@@ -169,7 +209,10 @@ export async function listUsers(db: Kysely<Database>, q: UserListQuery): Promise
 }
 
 export async function countUsers(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -184,22 +227,32 @@ export interface UserChanges {
   role?: string;
 }
 
-export async function updateUser(db: Kysely<Database>, user: User, changes: UserChanges): Promise<User> {
+export async function updateUser(
+  db: Kysely<Database>,
+  user: User,
+  changes: UserChanges,
+): Promise<User> {
   const values: Updateable<UsersTable> = {};
-  if (changes.email !== undefined && changes.email.trim().toLowerCase() !== user.email.toLowerCase()) {
+  if (
+    changes.email !== undefined &&
+    changes.email.trim().toLowerCase() !== user.email.toLowerCase()
+  ) {
     const email = changes.email.trim();
-    if (!isValidEmail(email)) throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
+    if (!isValidEmail(email))
+      throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
     await assertUnique(db, null, email, user.id);
     values.email = email;
     values.email_key = email.toLowerCase();
     values.email_verified_at = null;
   }
   if (changes.role !== undefined && changes.role !== user.role) {
-    if (!isRole(changes.role)) throw new AccountError('invalid_role', `Unknown role ${JSON.stringify(changes.role)}.`);
+    if (!isRole(changes.role))
+      throw new AccountError('invalid_role', `Unknown role ${JSON.stringify(changes.role)}.`);
     if (user.role === 'administrator') await assertNotLastAdministrator(db, user.id);
     values.role = changes.role;
   }
-  if (changes.displayName !== undefined) values.display_name = changes.displayName.trim().slice(0, 250) || user.login;
+  if (changes.displayName !== undefined)
+    values.display_name = changes.displayName.trim().slice(0, 250) || user.login;
   if (changes.firstName !== undefined) values.first_name = changes.firstName.slice(0, 250);
   if (changes.lastName !== undefined) values.last_name = changes.lastName.slice(0, 250);
   if (changes.nickname !== undefined) values.nickname = changes.nickname.slice(0, 250);
@@ -210,22 +263,36 @@ export async function updateUser(db: Kysely<Database>, user: User, changes: User
   return (await findUserById(db, user.id))!;
 }
 
-export async function setUserPassword(db: Kysely<Database>, userId: number, password: string): Promise<void> {
+export async function setUserPassword(
+  db: Kysely<Database>,
+  userId: number,
+  password: string,
+): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new AccountError('invalid_password', problem);
   const passwordHash = await hashAccountPassword(password);
   await db
     .updateTable('users')
-    .set((eb) => ({ password_hash: passwordHash, credentials_version: eb('credentials_version', '+', 1) }))
+    .set((eb) => ({
+      password_hash: passwordHash,
+      credentials_version: eb('credentials_version', '+', 1),
+    }))
     .where('id', '=', userId)
     .execute();
 }
 
-export async function setUserDisabled(db: Kysely<Database>, user: User, disabled: boolean): Promise<void> {
+export async function setUserDisabled(
+  db: Kysely<Database>,
+  user: User,
+  disabled: boolean,
+): Promise<void> {
   if (disabled && user.role === 'administrator') await assertNotLastAdministrator(db, user.id);
   await db
     .updateTable('users')
-    .set((eb) => ({ disabled: disabled ? 1 : 0, credentials_version: eb('credentials_version', '+', 1) }))
+    .set((eb) => ({
+      disabled: disabled ? 1 : 0,
+      credentials_version: eb('credentials_version', '+', 1),
+    }))
     .where('id', '=', user.id)
     .execute();
 }
@@ -245,6 +312,9 @@ async function assertNotLastAdministrator(db: Kysely<Database>, userId: number) 
     .where('id', '!=', userId)
     .executeTakeFirstOrThrow();
   if (Number(others.n) === 0) {
-    throw new AccountError('last_administrator', 'This is the only active administrator; appoint another first.');
+    throw new AccountError(
+      'last_administrator',
+      'This is the only active administrator; appoint another first.',
+    );
   }
 }

@@ -47,7 +47,11 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-export async function recordAuditEvent(db: Kysely<Database>, input: AuditEventInput, now = Date.now()): Promise<void> {
+export async function recordAuditEvent(
+  db: Kysely<Database>,
+  input: AuditEventInput,
+  now = Date.now(),
+): Promise<void> {
   await db
     .insertInto('audit_events')
     .values({
@@ -68,7 +72,9 @@ export async function listAuditEvents(
 ): Promise<{ events: AuditEvent[]; total: number }> {
   let base = db.selectFrom('audit_events');
   if (q.userId !== undefined) base = base.where('user_id', '=', q.userId);
-  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const count = await base
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const rows = await base
     .selectAll()
     .orderBy('id', 'desc')

@@ -1,1 +1,8 @@
-export { recordAuditEvent, listAuditEvents, AUDIT_EVENTS, type AuditEvent, type AuditEventInput, type AuditEventName } from './events.js';
+export {
+  recordAuditEvent,
+  listAuditEvents,
+  AUDIT_EVENTS,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditEventName,
+} from './events.js';

@@ -16,10 +16,18 @@ export interface ParsedCommand {
 }
 
 /** Parses the command's own flags plus every configuration flag (so any command reaches the same store). */
-export function parseCommand(argv: string[], own: Record<string, { type: 'string' | 'boolean' }>): ParsedCommand {
+export function parseCommand(
+  argv: string[],
+  own: Record<string, { type: 'string' | 'boolean' }>,
+): ParsedCommand {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...configFlagOptions, ...own, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...configFlagOptions, ...own, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }

@@ -47,8 +47,14 @@ async function main(argv: string[]): Promise<number> {
         const config = parsed.config();
         const latchkey = await createLatchkey(config);
         const address = await latchkey.listen();
-        latchkey.ctx.logger.info({ address, site_url: config.siteUrl, env: config.env, store: latchkey.store.dialect }, 'latchkey is listening');
-        if (!jsonWanted) console.log(`Latchkey is serving ${config.siteUrl} (listening on ${address}, ${latchkey.store.dialect} store, ${config.env}).`);
+        latchkey.ctx.logger.info(
+          { address, site_url: config.siteUrl, env: config.env, store: latchkey.store.dialect },
+          'latchkey is listening',
+        );
+        if (!jsonWanted)
+          console.log(
+            `Latchkey is serving ${config.siteUrl} (listening on ${address}, ${latchkey.store.dialect} store, ${config.env}).`,
+          );
         const stop = async (signal: string) => {
           latchkey.ctx.logger.info({ signal }, 'shutting down');
           await latchkey.close();
@@ -64,7 +70,12 @@ async function main(argv: string[]): Promise<number> {
         try {
           const applied = await store.migrate();
           if (jsonWanted) out.data({ store: store.dialect, applied });
-          else out.print(applied.length ? `Applied ${applied.join(', ')} (${store.dialect}).` : `Nothing to apply (${store.dialect} store is up to date).`);
+          else
+            out.print(
+              applied.length
+                ? `Applied ${applied.join(', ')} (${store.dialect}).`
+                : `Nothing to apply (${store.dialect} store is up to date).`,
+            );
         } finally {
           await store.close();
         }
@@ -88,7 +99,10 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     const fail = (code: number, reason: string) => {
-      if (jsonWanted) console.log(JSON.stringify({ error: { code: code === 2 ? 'usage' : 'refused', message: reason } }));
+      if (jsonWanted)
+        console.log(
+          JSON.stringify({ error: { code: code === 2 ? 'usage' : 'refused', message: reason } }),
+        );
       console.error(`latchkey: ${reason}`);
       return code;
     };

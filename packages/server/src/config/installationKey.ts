@@ -15,9 +15,13 @@ export function loadInstallationKey(dataDir: string, secret: string | undefined)
   const file = path.join(dataDir, KEY_FILE);
   try {
     const text = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(text)) throw new ConfigError(`installation key ${file} is damaged: expected 64 hex characters`);
+    if (!/^[0-9a-f]{64}$/.test(text))
+      throw new ConfigError(`installation key ${file} is damaged: expected 64 hex characters`);
     const mode = statSync(file).mode & 0o777;
-    if ((mode & 0o077) !== 0) throw new ConfigError(`installation key ${file} is readable by others (mode ${mode.toString(8)}); chmod 600 it`);
+    if ((mode & 0o077) !== 0)
+      throw new ConfigError(
+        `installation key ${file} is readable by others (mode ${mode.toString(8)}); chmod 600 it`,
+      );
     return Buffer.from(text, 'hex');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

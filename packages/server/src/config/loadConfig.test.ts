@@ -3,10 +3,17 @@ import { ConfigError, loadConfig } from './loadConfig.js';
 
 describe('loadConfig', () => {
   it('uses defaults, then the environment, then flags', () => {
-    expect(loadConfig({}, {})).toMatchObject({ host: '127.0.0.1', port: 8080, env: 'production', siteUrl: 'http://127.0.0.1:8080' });
+    expect(loadConfig({}, {})).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      env: 'production',
+      siteUrl: 'http://127.0.0.1:8080',
+    });
     expect(loadConfig({}, { LATCHKEY_PORT: '9000' }).port).toBe(9000);
     expect(loadConfig({ port: '9001' }, { LATCHKEY_PORT: '9000' }).port).toBe(9001);
-    expect(loadConfig({}, { LATCHKEY_ENV: 'local', LATCHKEY_SITE_URL: 'https://auth.example/base/' })).toMatchObject({ env: 'local', siteUrl: 'https://auth.example/base' });
+    expect(
+      loadConfig({}, { LATCHKEY_ENV: 'local', LATCHKEY_SITE_URL: 'https://auth.example/base/' }),
+    ).toMatchObject({ env: 'local', siteUrl: 'https://auth.example/base' });
   });
 
   it.each([
@@ -25,10 +32,16 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a database URL (it may hold a password)', () => {
-    expect(() => loadConfig({ databaseUrl: 'mysql://root:hunter2@db' }, {})).toThrow(/^(?!.*hunter2)/);
+    expect(() => loadConfig({ databaseUrl: 'mysql://root:hunter2@db' }, {})).toThrow(
+      /^(?!.*hunter2)/,
+    );
   });
 
   it('accepts CIDR lists for trusted proxies', () => {
-    expect(loadConfig({ trustProxy: '10.0.0.0/8, ::1, fd00::/8' }, {}).trustProxy).toEqual(['10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(loadConfig({ trustProxy: '10.0.0.0/8, ::1, fd00::/8' }, {}).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
   });
 });

@@ -39,22 +39,102 @@ interface OptionSpec {
 
 /** The single list of settings: read by the parser, the CLI help and the README table. */
 export const CONFIG_OPTIONS = {
-  host: { flag: 'host', env: 'LATCHKEY_HOST', default: '127.0.0.1', describe: 'address to listen on' },
-  port: { flag: 'port', env: 'LATCHKEY_PORT', default: '8080', describe: 'TCP port (0 picks a free one)' },
-  dataDir: { flag: 'data-dir', env: 'LATCHKEY_DATA_DIR', default: './data', describe: 'SQLite store, installation key, outbox' },
-  env: { flag: 'env', env: 'LATCHKEY_ENV', default: 'production', describe: 'local | development | production' },
-  siteUrl: { flag: 'site-url', env: 'LATCHKEY_SITE_URL', default: undefined, describe: 'public URL of the site (default: http(s)://host:port)' },
-  trustProxy: { flag: 'trust-proxy', env: 'LATCHKEY_TRUST_PROXY', default: '', describe: 'comma-separated CIDRs whose X-Forwarded-For is believed' },
-  tlsCert: { flag: 'tls-cert', env: 'LATCHKEY_TLS_CERT', default: undefined, describe: 'PEM certificate file: serve HTTPS' },
-  tlsKey: { flag: 'tls-key', env: 'LATCHKEY_TLS_KEY', default: undefined, describe: 'PEM private key file for --tls-cert' },
-  databaseUrl: { flag: 'database-url', env: 'DATABASE_URL', default: undefined, describe: 'PostgreSQL URL; without it SQLite in the data dir' },
-  redisUrl: { flag: 'redis-url', env: 'REDIS_URL', default: undefined, describe: 'Redis URL: share rate limits across nodes' },
-  smtpUrl: { flag: 'smtp-url', env: 'SMTP_URL', default: undefined, describe: 'SMTP URL for mail; without it .eml files in <data-dir>/outbox' },
-  adminPassword: { flag: 'admin-password', env: 'LATCHKEY_ADMIN_PASSWORD', default: undefined, describe: 'password for the first admin (else random, printed once)' },
-  secret: { flag: 'secret', env: 'LATCHKEY_SECRET', default: undefined, describe: 'installation key (>= 32 chars); else generated in the data dir' },
-  metricsToken: { flag: 'metrics-token', env: 'LATCHKEY_METRICS_TOKEN', default: undefined, describe: 'enables /metrics for requests with this bearer token' },
-  bodyLimitBytes: { flag: 'body-limit', env: 'LATCHKEY_BODY_LIMIT', default: '1048576', describe: 'largest request body in bytes' },
-  logLevel: { flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL', default: 'info', describe: 'fatal | error | warn | info | debug | silent' },
+  host: {
+    flag: 'host',
+    env: 'LATCHKEY_HOST',
+    default: '127.0.0.1',
+    describe: 'address to listen on',
+  },
+  port: {
+    flag: 'port',
+    env: 'LATCHKEY_PORT',
+    default: '8080',
+    describe: 'TCP port (0 picks a free one)',
+  },
+  dataDir: {
+    flag: 'data-dir',
+    env: 'LATCHKEY_DATA_DIR',
+    default: './data',
+    describe: 'SQLite store, installation key, outbox',
+  },
+  env: {
+    flag: 'env',
+    env: 'LATCHKEY_ENV',
+    default: 'production',
+    describe: 'local | development | production',
+  },
+  siteUrl: {
+    flag: 'site-url',
+    env: 'LATCHKEY_SITE_URL',
+    default: undefined,
+    describe: 'public URL of the site (default: http(s)://host:port)',
+  },
+  trustProxy: {
+    flag: 'trust-proxy',
+    env: 'LATCHKEY_TRUST_PROXY',
+    default: '',
+    describe: 'comma-separated CIDRs whose X-Forwarded-For is believed',
+  },
+  tlsCert: {
+    flag: 'tls-cert',
+    env: 'LATCHKEY_TLS_CERT',
+    default: undefined,
+    describe: 'PEM certificate file: serve HTTPS',
+  },
+  tlsKey: {
+    flag: 'tls-key',
+    env: 'LATCHKEY_TLS_KEY',
+    default: undefined,
+    describe: 'PEM private key file for --tls-cert',
+  },
+  databaseUrl: {
+    flag: 'database-url',
+    env: 'DATABASE_URL',
+    default: undefined,
+    describe: 'PostgreSQL URL; without it SQLite in the data dir',
+  },
+  redisUrl: {
+    flag: 'redis-url',
+    env: 'REDIS_URL',
+    default: undefined,
+    describe: 'Redis URL: share rate limits across nodes',
+  },
+  smtpUrl: {
+    flag: 'smtp-url',
+    env: 'SMTP_URL',
+    default: undefined,
+    describe: 'SMTP URL for mail; without it .eml files in <data-dir>/outbox',
+  },
+  adminPassword: {
+    flag: 'admin-password',
+    env: 'LATCHKEY_ADMIN_PASSWORD',
+    default: undefined,
+    describe: 'password for the first admin (else random, printed once)',
+  },
+  secret: {
+    flag: 'secret',
+    env: 'LATCHKEY_SECRET',
+    default: undefined,
+    describe: 'installation key (>= 32 chars); else generated in the data dir',
+  },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'LATCHKEY_METRICS_TOKEN',
+    default: undefined,
+    describe: 'enables /metrics for requests with this bearer token',
+  },
+  bodyLimitBytes: {
+    flag: 'body-limit',
+    env: 'LATCHKEY_BODY_LIMIT',
+    default: '1048576',
+    describe: 'largest request body in bytes',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'LATCHKEY_LOG_LEVEL',
+    default: 'info',
+    describe: 'fatal | error | warn | info | debug | silent',
+  },
 } as const satisfies Record<keyof Config, OptionSpec>;
 
 const ENVIRONMENTS: readonly Environment[] = ['local', 'development', 'production'];
@@ -76,7 +156,9 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     return spec.default;
   };
   const fail = (key: keyof Config, expected: string, got: string | undefined): never => {
-    throw new ConfigError(`invalid --${CONFIG_OPTIONS[key].flag}: expected ${expected}, got ${JSON.stringify(got ?? '')}`);
+    throw new ConfigError(
+      `invalid --${CONFIG_OPTIONS[key].flag}: expected ${expected}, got ${JSON.stringify(got ?? '')}`,
+    );
   };
 
   const host = raw('host') ?? '';
@@ -97,7 +179,8 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
   const siteUrlRaw = raw('siteUrl');
   let siteUrl: string;
   if (siteUrlRaw === undefined) {
-    const hostPart = isIP(host) === 6 ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const hostPart =
+      isIP(host) === 6 ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     siteUrl = `${tlsCert ? 'https' : 'http'}://${hostPart}:${port}`;
   } else {
     let parsed: URL | undefined;
@@ -106,7 +189,13 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     } catch {
       parsed = undefined;
     }
-    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.search || parsed.hash) {
+    if (
+      !parsed ||
+      !['http:', 'https:'].includes(parsed.protocol) ||
+      parsed.username ||
+      parsed.search ||
+      parsed.hash
+    ) {
       fail('siteUrl', 'an http(s) URL without credentials, query or fragment', siteUrlRaw);
     }
     siteUrl = parsed!.origin + parsed!.pathname.replace(/\/+$/, '');
@@ -116,16 +205,20 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const cidr of trustProxy) if (!isCidr(cidr)) fail('trustProxy', 'a comma-separated list of CIDRs such as 10.0.0.0/8', cidr);
+  for (const cidr of trustProxy)
+    if (!isCidr(cidr))
+      fail('trustProxy', 'a comma-separated list of CIDRs such as 10.0.0.0/8', cidr);
 
   const databaseUrl = raw('databaseUrl');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     fail('databaseUrl', 'a postgres:// URL', '<redacted>');
   }
   const redisUrl = raw('redisUrl');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) fail('redisUrl', 'a redis:// URL', '<redacted>');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    fail('redisUrl', 'a redis:// URL', '<redacted>');
   const smtpUrl = raw('smtpUrl');
-  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) fail('smtpUrl', 'an smtp:// or smtps:// URL', '<redacted>');
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl))
+    fail('smtpUrl', 'an smtp:// or smtps:// URL', '<redacted>');
 
   const secret = raw('secret');
   if (secret !== undefined && secret.length < 32) {
@@ -137,7 +230,8 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
   }
 
   const bodyLimitBytes = parseInteger(raw('bodyLimitBytes'));
-  if (bodyLimitBytes === undefined || bodyLimitBytes < 1024) fail('bodyLimitBytes', 'an integer of at least 1024', raw('bodyLimitBytes'));
+  if (bodyLimitBytes === undefined || bodyLimitBytes < 1024)
+    fail('bodyLimitBytes', 'an integer of at least 1024', raw('bodyLimitBytes'));
 
   const logLevel = raw('logLevel') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', LOG_LEVELS.join(' | '), logLevel);

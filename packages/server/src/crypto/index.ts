@@ -7,7 +7,8 @@ export interface Keys {
 }
 
 export function deriveKeys(installationKey: Buffer): Keys {
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', installationKey, Buffer.alloc(0), `latchkey:${info}`, 32));
+  const derive = (info: string) =>
+    Buffer.from(hkdfSync('sha256', installationKey, Buffer.alloc(0), `latchkey:${info}`, 32));
   return { sessionToken: derive('session-token'), csrf: derive('csrf') };
 }
 

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { constantTimeEqual } from '../crypto/index.js';
 import type { AppContext } from './context.js';
 import { HttpError, toHttpError } from './errors.js';
@@ -24,7 +29,8 @@ const PAGE_CSP =
 const AVATAR_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" fill="#c7cbd1"/><circle cx="48" cy="38" r="18" fill="#fff"/><path d="M16 96c4-20 16-30 32-30s28 10 32 30z" fill="#fff"/></svg>';
 
-const isRestUrl = (url: string) => url === '/wp-json' || url.startsWith('/wp-json/') || url.startsWith('/wp-json?');
+const isRestUrl = (url: string) =>
+  url === '/wp-json' || url.startsWith('/wp-json/') || url.startsWith('/wp-json?');
 
 /** `/?rest_route=/wp/v2/users` is the same as `/wp-json/wp/v2/users` (clients without pretty URLs use it). */
 export function rewriteRestRoute(url: string): string {
@@ -61,7 +67,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
-      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', PAGE_CSP);
+      if (!reply.hasHeader('content-security-policy'))
+        reply.header('content-security-policy', PAGE_CSP);
       reply.header('x-frame-options', 'DENY');
       reply.header('referrer-policy', 'same-origin');
     }
@@ -71,7 +78,11 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.addHook('onResponse', async (request, reply) => {
     ctx.metrics.httpRequests.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
@@ -79,13 +90,25 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   const sendError = async (request: FastifyRequest, reply: FastifyReply, error: HttpError) => {
     if (isRestUrl(request.url)) {
       reply.code(error.status).headers({ ...restHeaders(apiRoot(ctx)), ...error.headers });
-      return reply.send(JSON.stringify({ code: error.code, message: error.message, data: { status: error.status, ...error.data } }));
+      return reply.send(
+        JSON.stringify({
+          code: error.code,
+          message: error.message,
+          data: { status: error.status, ...error.data },
+        }),
+      );
     }
     reply.headers(error.headers);
-    return sendPage(ctx, request, reply, { title: 'Error', status: error.status }, () => html`
-      <h1>${error.status === 404 ? 'Not found' : 'That did not work'}</h1>
-      <p class="error" role="alert">${error.message}</p>
-      <p><a href="/">Home</a></p>`);
+    return sendPage(
+      ctx,
+      request,
+      reply,
+      { title: 'Error', status: error.status },
+      () =>
+        html` <h1>${error.status === 404 ? 'Not found' : 'That did not work'}</h1>
+          <p class="error" role="alert">${error.message}</p>
+          <p><a href="/">Home</a></p>`,
+    );
   };
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -94,15 +117,31 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
       const status = error.statusCode ?? 500;
       if (status >= 500) {
         request.log.error({ err: error }, 'request failed');
-        httpError = new HttpError(500, 'latchkey_internal_error', 'Something went wrong on our side. It has been logged.');
+        httpError = new HttpError(
+          500,
+          'latchkey_internal_error',
+          'Something went wrong on our side. It has been logged.',
+        );
       } else if (status === 413) {
-        httpError = new HttpError(413, 'latchkey_body_too_large', `The request body is larger than ${config.bodyLimitBytes} bytes.`);
+        httpError = new HttpError(
+          413,
+          'latchkey_body_too_large',
+          `The request body is larger than ${config.bodyLimitBytes} bytes.`,
+        );
       } else if (status === 415) {
-        httpError = new HttpError(415, 'latchkey_unsupported_media_type', 'This content type is not accepted here.');
+        httpError = new HttpError(
+          415,
+          'latchkey_unsupported_media_type',
+          'This content type is not accepted here.',
+        );
       } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
         httpError = new HttpError(400, 'rest_invalid_json', 'Invalid JSON body passed.');
       } else {
-        httpError = new HttpError(status, 'latchkey_bad_request', 'The request could not be understood.');
+        httpError = new HttpError(
+          status,
+          'latchkey_bad_request',
+          'The request could not be understood.',
+        );
       }
     }
     try {
@@ -114,7 +153,11 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    sendError(request, reply, new HttpError(404, 'latchkey_not_found', 'There is nothing at this address.')),
+    sendError(
+      request,
+      reply,
+      new HttpError(404, 'latchkey_not_found', 'There is nothing at this address.'),
+    ),
   );
 
   // REST
@@ -123,7 +166,11 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerUserRoutes(ctx, registry, { publishedAuthorIds: async () => new Set() });
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
-    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: dispatch });
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url,
+      handler: dispatch,
+    });
   }
 
   // Pages
@@ -133,7 +180,10 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAdminUserPages(app, ctx);
 
   app.get('/assets/site.css', async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),
+    reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(SITE_CSS),
   );
   app.get('/assets/avatar.svg', async (_request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(AVATAR_SVG),
@@ -142,7 +192,9 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/healthz', async (_request, reply) => {
     try {
       await ctx.db.selectFrom('settings').select('name').limit(1).execute();
-      return reply.header('cache-control', 'no-store').send({ status: 'ok', store: ctx.dialect, rate_limits: ctx.limiters.store });
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ status: 'ok', store: ctx.dialect, rate_limits: ctx.limiters.store });
     } catch {
       return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable' });
     }

@@ -25,7 +25,9 @@ export function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<Sig
   let pending = sessionCache.get(request);
   if (!pending) {
     const token = request.cookies[SESSION_COOKIE];
-    pending = token ? resolveSession(ctx.db, ctx.keys, token, ctx.now()) : Promise.resolve(undefined);
+    pending = token
+      ? resolveSession(ctx.db, ctx.keys, token, ctx.now())
+      : Promise.resolve(undefined);
     sessionCache.set(request, pending);
   }
   return pending;
@@ -36,7 +38,12 @@ export function isSecureRequest(ctx: AppContext, request: FastifyRequest): boole
 }
 
 /** The CSRF token for the page being rendered: bound to the session, or to a browser cookie. */
-export function csrfTokenFor(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn | undefined): string {
+export function csrfTokenFor(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signedIn: SignedIn | undefined,
+): string {
   if (signedIn) return csrfTokenForSession(ctx.keys, signedIn.session.id);
   let browser = request.cookies[CSRF_COOKIE];
   if (!browser || !/^[A-Za-z0-9_-]{22,64}$/.test(browser)) {
@@ -63,16 +70,29 @@ export function assertSameOrigin(ctx: AppContext, request: FastifyRequest): void
   if (origin !== undefined) {
     const allowed = new Set([new URL(ctx.config.siteUrl).origin]);
     if (request.headers.host) allowed.add(`${request.protocol}://${request.headers.host}`);
-    if (!allowed.has(origin)) throw new HttpError(403, 'latchkey_cross_origin', 'Cross-origin requests cannot change anything here.');
+    if (!allowed.has(origin))
+      throw new HttpError(
+        403,
+        'latchkey_cross_origin',
+        'Cross-origin requests cannot change anything here.',
+      );
   }
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    throw new HttpError(403, 'latchkey_cross_origin', 'Cross-origin requests cannot change anything here.');
+    throw new HttpError(
+      403,
+      'latchkey_cross_origin',
+      'Cross-origin requests cannot change anything here.',
+    );
   }
 }
 
 /** Checks a state-changing form: same origin and the right `_csrf` for its session or browser. */
-export function assertFormCsrf(ctx: AppContext, request: FastifyRequest, signedIn: SignedIn | undefined): void {
+export function assertFormCsrf(
+  ctx: AppContext,
+  request: FastifyRequest,
+  signedIn: SignedIn | undefined,
+): void {
   assertSameOrigin(ctx, request);
   const body = request.body as Record<string, unknown> | undefined;
   const presented = body?._csrf;
@@ -83,10 +103,23 @@ export function assertFormCsrf(ctx: AppContext, request: FastifyRequest, signedI
     if (browser) expected = csrfTokenForBrowser(ctx.keys, browser);
   }
   if (!expected || !csrfTokenMatches(expected, presented)) {
-    throw new HttpError(403, 'latchkey_csrf_failed', 'The form expired or did not come from this site. Reload the page and try again.');
+    throw new HttpError(
+      403,
+      'latchkey_csrf_failed',
+      'The form expired or did not come from this site. Reload the page and try again.',
+    );
   }
 }
 
-export function clearSessionCookie(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(ctx, request) });
+export function clearSessionCookie(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  reply.clearCookie(SESSION_COOKIE, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isSecureRequest(ctx, request),
+  });
 }

@@ -22,8 +22,8 @@ main{max-width:60rem;margin:0 auto;padding:1.5rem}
 h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:2rem 0 .75rem}
 form.stack{display:grid;gap:.75rem;max-width:26rem}
 label{display:grid;gap:.25rem;font-weight:600}label.check{display:flex;gap:.5rem;font-weight:400;align-items:center}
-input[type=text],input[type=email],input[type=password],select{font:inherit;padding:.45rem .6rem;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit}
-button{font:inherit;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
+input[type=text],input[type=email],input[type=password],select{font:inherit;font-weight:400;padding:.45rem .6rem;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit}
+button{font:inherit;white-space:nowrap;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 button.secondary{background:transparent;color:var(--accent)}button.danger{background:#b42318;border-color:#b42318}
 form.inline{display:inline}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
@@ -35,35 +35,37 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5
 export function page(chrome: PageChrome, body: Html): Html {
   const user = chrome.user;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${chrome.csrfToken}">
-<title>${chrome.title} · ${chrome.siteTitle}</title>
-<link rel="stylesheet" href="/assets/site.css">
-${chrome.head}
-</head>
-<body>
-<header>
-  <a class="brand" href="/">${chrome.siteTitle}</a>
-  <nav>
-    ${user
-      ? html`<a href="/account">${user.displayName}</a>
-          ${can(user, 'list_users') ? html`<a href="/admin/users">Users</a>` : ''}
-          <form class="inline" method="post" action="/logout">
-            <input type="hidden" name="_csrf" value="${chrome.csrfToken}">
-            <button class="secondary" type="submit">Log out</button>
-          </form>`
-      : html`<a href="/login">Sign in</a>`}
-  </nav>
-</header>
-<main>
-${chrome.flash ? html`<p class="${chrome.flash.kind}" role="${chrome.flash.kind === 'error' ? 'alert' : 'status'}">${chrome.flash.text}</p>` : ''}
-${body}
-</main>
-</body>
-</html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="csrf-token" content="${chrome.csrfToken}" />
+        <title>${chrome.title} · ${chrome.siteTitle}</title>
+        <link rel="stylesheet" href="/assets/site.css" />
+        ${chrome.head}
+      </head>
+      <body>
+        <header>
+          <a class="brand" href="/">${chrome.siteTitle}</a>
+          <nav>
+            ${
+              user
+                ? html`<a href="/account">${user.displayName}</a>
+                    ${can(user, 'list_users') ? html`<a href="/admin/users">Users</a>` : ''}
+                    <form class="inline" method="post" action="/logout">
+                      <input type="hidden" name="_csrf" value="${chrome.csrfToken}" />
+                      <button class="secondary" type="submit">Log out</button>
+                    </form>`
+                : html`<a href="/login">Sign in</a>`
+            }
+          </nav>
+        </header>
+        <main>
+          ${chrome.flash ? html`<p class="${chrome.flash.kind}" role="${chrome.flash.kind === 'error' ? 'alert' : 'status'}">${chrome.flash.text}</p>` : ''}
+          ${body}
+        </main>
+      </body>
+    </html>`;
 }
 
 export const SITE_CSS = STYLE.trim();

@@ -7,7 +7,9 @@ describe('limiters (memory store)', () => {
     const limiters = await createLimiters({ redisUrl: undefined, prefix: 'unit-account' });
     for (let i = 0; i < ACCOUNT_FAILURES_PER_HOUR; i++) {
       // A new address each time: the per-(account, address) wait never starts.
-      expect((await limiters.signIn.check('user:1', `198.51.100.${i % 250}-${i}`)).allowed).toBe(true);
+      expect((await limiters.signIn.check('user:1', `198.51.100.${i % 250}-${i}`)).allowed).toBe(
+        true,
+      );
       await limiters.signIn.recordFailure('user:1', `198.51.100.${i % 250}-${i}`);
     }
     const decision = await limiters.signIn.check('user:1', '203.0.113.1');

@@ -1,5 +1,10 @@
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
 import {
   ACCOUNT_FAILURES_PER_HOUR,
   ADDRESS_FAILURES_PER_WINDOW,
@@ -37,18 +42,31 @@ const DAY_SECONDS = 24 * 3600;
 export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Promise<Limiters> {
   let redis: Redis | undefined;
   if (redisUrl) {
-    redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis = new Redis(redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
     await redis.connect();
   }
   const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
     redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${name}`, points, duration })
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `${prefix}:${name}`,
+          points,
+          duration,
+        })
       : new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration });
 
   const pairFailures = make('signin-pair', 1_000_000, DAY_SECONDS);
   const pairWait = make('signin-wait', 1, SIGN_IN_MAX_WAIT_SECONDS);
   const accountFailures = make('signin-account', ACCOUNT_FAILURES_PER_HOUR, 3600);
-  const addressFailures = make('credential-address', ADDRESS_FAILURES_PER_WINDOW, ADDRESS_WINDOW_SECONDS);
+  const addressFailures = make(
+    'credential-address',
+    ADDRESS_FAILURES_PER_WINDOW,
+    ADDRESS_WINDOW_SECONDS,
+  );
 
   const waitFrom = (res: RateLimiterRes | null, points: number): number =>
     res && res.consumedPoints >= points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
@@ -58,13 +76,19 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
     signIn: {
       async check(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;
-        const [wait, account] = await Promise.all([pairWait.get(pair), accountFailures.get(accountKey)]);
+        const [wait, account] = await Promise.all([
+          pairWait.get(pair),
+          accountFailures.get(accountKey),
+        ]);
         const seconds = Math.max(waitFrom(wait, 1), waitFrom(account, ACCOUNT_FAILURES_PER_HOUR));
         return seconds > 0 ? { allowed: false, retryAfterSeconds: seconds } : { allowed: true };
       },
       async recordFailure(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;
-        const [res] = await Promise.all([pairFailures.penalty(pair, 1), accountFailures.penalty(accountKey, 1)]);
+        const [res] = await Promise.all([
+          pairFailures.penalty(pair, 1),
+          accountFailures.penalty(accountKey, 1),
+        ]);
         const wait = signInWaitSeconds(res.consumedPoints);
         if (wait > 0) await pairWait.block(pair, wait);
       },
@@ -75,7 +99,10 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
     },
     credentialFailures: {
       async check(addressKey) {
-        const seconds = waitFrom(await addressFailures.get(addressKey), ADDRESS_FAILURES_PER_WINDOW);
+        const seconds = waitFrom(
+          await addressFailures.get(addressKey),
+          ADDRESS_FAILURES_PER_WINDOW,
+        );
         return seconds > 0 ? { allowed: false, retryAfterSeconds: seconds } : { allowed: true };
       },
       async recordFailure(addressKey) {

@@ -18,5 +18,7 @@ export function csrfTokenForBrowser(keys: Keys, cookieValue: string): string {
 }
 
 export function csrfTokenMatches(expected: string, presented: unknown): boolean {
-  return typeof presented === 'string' && presented.length > 0 && constantTimeEqual(expected, presented);
+  return (
+    typeof presented === 'string' && presented.length > 0 && constantTimeEqual(expected, presented)
+  );
 }

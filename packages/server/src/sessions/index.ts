@@ -13,5 +13,10 @@ export {
   type Session,
 } from './sessions.js';
 export { CSRF_COOKIE, csrfTokenForSession, csrfTokenForBrowser, csrfTokenMatches } from './csrf.js';
-export { signInWithPassword, type SignInAttempt, type SignInResult, type SignInDeps } from './signIn.js';
+export {
+  signInWithPassword,
+  type SignInAttempt,
+  type SignInResult,
+  type SignInDeps,
+} from './signIn.js';
 export { safeRedirectTarget } from './redirect.js';

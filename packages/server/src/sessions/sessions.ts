@@ -49,7 +49,11 @@ export interface NewSession {
 }
 
 /** Creates a session and returns it with the raw token, which only the cookie ever holds. */
-export async function createSession(db: Kysely<Database>, keys: Keys, input: NewSession): Promise<{ session: Session; token: string }> {
+export async function createSession(
+  db: Kysely<Database>,
+  keys: Keys,
+  input: NewSession,
+): Promise<{ session: Session; token: string }> {
   const token = randomToken(32);
   const row = {
     id: randomUUID(),
@@ -76,7 +80,11 @@ export async function resolveSession(
   now: number,
 ): Promise<{ session: Session; user: User } | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', keyedHash(keys.sessionToken, token)).executeTakeFirst();
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', keyedHash(keys.sessionToken, token))
+    .executeTakeFirst();
   if (!row) return undefined;
   const session = toSession(row);
   if (session.expires <= now) {
@@ -92,11 +100,23 @@ export async function resolveSession(
   return { session, user };
 }
 
-export async function markReauthenticated(db: Kysely<Database>, sessionId: string, now: number): Promise<void> {
-  await db.updateTable('sessions').set({ authenticated_at: now }).where('id', '=', sessionId).execute();
+export async function markReauthenticated(
+  db: Kysely<Database>,
+  sessionId: string,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ authenticated_at: now })
+    .where('id', '=', sessionId)
+    .execute();
 }
 
-export async function listSessions(db: Kysely<Database>, userId: number, now: number): Promise<Session[]> {
+export async function listSessions(
+  db: Kysely<Database>,
+  userId: number,
+  now: number,
+): Promise<Session[]> {
   const rows = await db
     .selectFrom('sessions')
     .selectAll()
@@ -108,13 +128,29 @@ export async function listSessions(db: Kysely<Database>, userId: number, now: nu
 }
 
 /** Ends one session of the user; returns whether it existed. */
-export async function endSession(db: Kysely<Database>, userId: number, sessionId: string): Promise<boolean> {
-  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+export async function endSession(
+  db: Kysely<Database>,
+  userId: number,
+  sessionId: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function endOtherSessions(db: Kysely<Database>, userId: number, keepSessionId: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepSessionId).executeTakeFirst();
+export async function endOtherSessions(
+  db: Kysely<Database>,
+  userId: number,
+  keepSessionId: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('id', '!=', keepSessionId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
-import { burnVerificationTime, findUserByLoginOrEmail, verifyAccountPassword, type User } from '../accounts/index.js';
+import {
+  burnVerificationTime,
+  findUserByLoginOrEmail,
+  verifyAccountPassword,
+  type User,
+} from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import type { Keys } from '../crypto/index.js';
 import type { Limiters } from '../rate-limit/index.js';
@@ -32,17 +37,24 @@ export interface SignInDeps {
  * The password step of an interactive sign-in. Unknown logins and wrong passwords are
  * indistinguishable to the caller, in outcome and in time spent.
  */
-export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
+export async function signInWithPassword(
+  deps: SignInDeps,
+  attempt: SignInAttempt,
+): Promise<SignInResult> {
   const { db, limiters } = deps;
   const address = await limiters.credentialFailures.check(attempt.addressKey);
-  if (!address.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: address.retryAfterSeconds };
+  if (!address.allowed)
+    return { ok: false, reason: 'throttled', retryAfterSeconds: address.retryAfterSeconds };
 
   const user = await findUserByLoginOrEmail(db, attempt.log);
   // Keyed by account when it exists, else by the typed name, so a waiting period looks the
   // same for logins that exist and logins that do not.
-  const accountKey = user ? `user:${user.id}` : `name:${attempt.log.trim().toLowerCase().slice(0, 254)}`;
+  const accountKey = user
+    ? `user:${user.id}`
+    : `name:${attempt.log.trim().toLowerCase().slice(0, 254)}`;
   const limit = await limiters.signIn.check(accountKey, attempt.addressKey);
-  if (!limit.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: limit.retryAfterSeconds };
+  if (!limit.allowed)
+    return { ok: false, reason: 'throttled', retryAfterSeconds: limit.retryAfterSeconds };
 
   let passwordOk = false;
   if (user) passwordOk = await verifyAccountPassword(user.passwordHash, attempt.pwd);
@@ -71,7 +83,14 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
   if (user.disabled) {
     await recordAuditEvent(
       db,
-      { event: 'login.failure', userId: user.id, ip: attempt.ip, userAgent: attempt.userAgent, credential: 'password', details: { reason: 'disabled' } },
+      {
+        event: 'login.failure',
+        userId: user.id,
+        ip: attempt.ip,
+        userAgent: attempt.userAgent,
+        credential: 'password',
+        details: { reason: 'disabled' },
+      },
       attempt.now,
     );
     return { ok: false, reason: 'disabled' };
@@ -85,7 +104,13 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
   });
   await recordAuditEvent(
     db,
-    { event: 'login.success', userId: user.id, ip: attempt.ip, userAgent: attempt.userAgent, credential: `session:${session.id}` },
+    {
+      event: 'login.success',
+      userId: user.id,
+      ip: attempt.ip,
+      userAgent: attempt.userAgent,
+      credential: `session:${session.id}`,
+    },
     attempt.now,
   );
   return { ok: true, user, session, token };

@@ -28,7 +28,10 @@ export async function readSettings(db: Kysely<Database>): Promise<SiteSettings> 
   return out;
 }
 
-export async function writeSettings(db: Kysely<Database>, changes: Partial<SiteSettings>): Promise<void> {
+export async function writeSettings(
+  db: Kysely<Database>,
+  changes: Partial<SiteSettings>,
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     for (const [name, value] of Object.entries(changes)) {
       if (value === undefined) continue;

@@ -15,7 +15,13 @@ describe.each(STORES)('administration pages ($name)', (store) => {
 
   it('an administrator creates a user, changes the role and ends the sessions', async () => {
     await admin.get('/admin/users');
-    const created = await admin.postForm('/admin/users', { login: 'newbie', email: 'newbie@example.com', password: 'newbie-Pass-1', role: 'contributor', display_name: '<b>Newbie</b>' });
+    const created = await admin.postForm('/admin/users', {
+      login: 'newbie',
+      email: 'newbie@example.com',
+      password: 'newbie-Pass-1',
+      role: 'contributor',
+      display_name: '<b>Newbie</b>',
+    });
     expect(created.status).toBe(303);
     const location = created.headers.get('location')!;
     expect(location).toMatch(/^\/admin\/users\/\d+\?done=created$/);
@@ -35,10 +41,20 @@ describe.each(STORES)('administration pages ($name)', (store) => {
 
   it('refuses bad input on the create form with the reason, keeping what exists', async () => {
     await admin.get('/admin/users');
-    const dup = await admin.postForm('/admin/users', { login: 'NEWBIE', email: 'x@example.com', password: 'whatever-123', role: 'author' });
+    const dup = await admin.postForm('/admin/users', {
+      login: 'NEWBIE',
+      email: 'x@example.com',
+      password: 'whatever-123',
+      role: 'author',
+    });
     expect(dup.status).toBe(400);
     expect(dup.text_).toContain('Sorry, that username already exists!');
-    const role = await admin.postForm('/admin/users', { login: 'x1', email: 'x1@example.com', password: 'whatever-123', role: 'root' });
+    const role = await admin.postForm('/admin/users', {
+      login: 'x1',
+      email: 'x1@example.com',
+      password: 'whatever-123',
+      role: 'root',
+    });
     expect(role.status).toBe(400);
   });
 
@@ -48,7 +64,16 @@ describe.each(STORES)('administration pages ($name)', (store) => {
     await editor.signIn('ed', 'ed-Pass-1234');
     expect((await editor.get('/admin/users')).status).toBe(403);
     await editor.get('/account');
-    expect((await editor.postForm('/admin/users', { login: 'sneaky', email: 's@example.com', password: 'sneaky-Pass-1', role: 'administrator' })).status).toBe(403);
+    expect(
+      (
+        await editor.postForm('/admin/users', {
+          login: 'sneaky',
+          email: 's@example.com',
+          password: 'sneaky-Pass-1',
+          role: 'administrator',
+        })
+      ).status,
+    ).toBe(403);
     const signedOut = await new BrowserClient(server.url).get('/admin/users');
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.get('location')).toBe('/login?redirect_to=%2Fadmin%2Fusers');

@@ -13,7 +13,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
@@ -69,11 +76,18 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
   });
 
   /** Messages in which Chromium reports a Content-Security-Policy or framing refusal. */
-  const isPolicyMessage = (m: ConsoleMessage) => /Content Security Policy|Refused to|X-Frame-Options/i.test(m.text());
+  const isPolicyMessage = (m: ConsoleMessage) =>
+    /Content Security Policy|Refused to|X-Frame-Options/i.test(m.text());
 
   /** A fresh browser profile ("device"); its pages record policy violations and script errors. */
-  async function device(userAgent: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({ userAgent, baseURL: server.url, viewport: { width: 1100, height: 800 } });
+  async function device(
+    userAgent: string,
+  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({
+      userAgent,
+      baseURL: server.url,
+      viewport: { width: 1100, height: 800 },
+    });
     context.setDefaultTimeout(10_000);
     const problems: string[] = [];
     context.on('page', (p) => watch(p, problems));
@@ -88,12 +102,17 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
   /** Clicks a submit button and waits until the browser shows the page the predicate expects. */
-  async function submitAndWaitFor(page: Page, button: Locator, arrived: (url: URL) => boolean): Promise<void> {
+  async function submitAndWaitFor(
+    page: Page,
+    button: Locator,
+    arrived: (url: URL) => boolean,
+  ): Promise<void> {
     await Promise.all([page.waitForURL(arrived, { waitUntil: 'load' }), button.click()]);
   }
 
@@ -105,7 +124,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
     await form.getByLabel('Password', { exact: true }).pressSequentially(password);
   }
 
-  const signInButton = (page: Page) => page.locator('#loginform').getByRole('button', { name: 'Sign in' });
+  const signInButton = (page: Page) =>
+    page.locator('#loginform').getByRole('button', { name: 'Sign in' });
 
   /** Signs in through the form and waits for the account page. */
   async function signIn(page: Page, login: string, password: string): Promise<void> {
@@ -115,10 +135,16 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
   }
 
   /** Signs in with a password that should be refused, and returns the error the page shows. */
-  async function failedSignIn(page: Page, login: string, password: string): Promise<{ status: number; error: string }> {
+  async function failedSignIn(
+    page: Page,
+    login: string,
+    password: string,
+  ): Promise<{ status: number; error: string }> {
     await page.goto('/login');
     await fillSignInForm(page, login, password);
-    const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
+    const posted = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login',
+    );
     await signInButton(page).click();
     const response = await posted;
     const error = page.locator('main p.error[role="alert"]');
@@ -126,7 +152,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
     return { status: response.status(), error: (await error.innerText()).trim() };
   }
 
-  const flash = async (page: Page) => (await page.locator('main > p[role]').first().innerText()).trim();
+  const flash = async (page: Page) =>
+    (await page.locator('main > p[role]').first().innerText()).trim();
 
   it('signs in through the form and lands on the account page', async () => {
     const { context, page, problems } = await device('Latchkey browser test (sign-in)');
@@ -136,8 +163,12 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       expect(pathOf(page)).toBe('/login');
       expect(new URL(page.url()).searchParams.get('redirect_to')).toBe('/account');
       await expect(page.locator('h1').innerText()).resolves.toBe('Sign in');
-      await expect(page.locator('#loginform input[name="redirect_to"]').inputValue()).resolves.toBe('/account');
-      await expect(page.getByLabel('Username or email').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await expect(page.locator('#loginform input[name="redirect_to"]').inputValue()).resolves.toBe(
+        '/account',
+      );
+      await expect(
+        page.getByLabel('Username or email').evaluate((el) => el === document.activeElement),
+      ).resolves.toBe(true);
 
       await fillSignInForm(page, 'admin', ADMIN_PASSWORD);
       await shot(page, '01-sign-in-form');
@@ -161,7 +192,9 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await expect(page.evaluate(() => document.cookie)).resolves.not.toContain('latchkey_session');
 
       // The stylesheet loaded under the page's CSP (buttons carry the accent colour).
-      const background = await page.getByRole('button', { name: 'Save profile' }).evaluate((el) => getComputedStyle(el).backgroundColor);
+      const background = await page
+        .getByRole('button', { name: 'Save profile' })
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
       expect(background).toBe('rgb(36, 88, 211)');
 
       await shot(page, '02-account');
@@ -182,7 +215,9 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await form.getByLabel('Current password').fill('pwchanger-Pass-1234');
       await form.getByLabel('New password', { exact: true }).fill('Fresh-Pass-5678');
       await form.getByLabel('Repeat new password').fill('Fresh-Pass-5679');
-      const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/account/password');
+      const refused = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/account/password',
+      );
       await form.getByRole('button', { name: 'Change password' }).click();
       expect((await refused).status()).toBe(400);
       await page.locator('main p.error[role="alert"]').waitFor();
@@ -193,12 +228,22 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await again.getByLabel('Current password').pressSequentially('pwchanger-Pass-1234');
       await again.getByLabel('New password', { exact: true }).pressSequentially('Fresh-Pass-5678');
       await again.getByLabel('Repeat new password').pressSequentially('Fresh-Pass-5678');
-      await submitAndWaitFor(page, again.getByRole('button', { name: 'Change password' }), (u) => u.pathname === '/account' && u.searchParams.get('done') === 'password');
-      await expect(flash(page)).resolves.toBe('Password changed. Your other sessions were signed out.');
+      await submitAndWaitFor(
+        page,
+        again.getByRole('button', { name: 'Change password' }),
+        (u) => u.pathname === '/account' && u.searchParams.get('done') === 'password',
+      );
+      await expect(flash(page)).resolves.toBe(
+        'Password changed. Your other sessions were signed out.',
+      );
       await shot(page, '03-password-changed');
 
       // Sign out with the header button.
-      await submitAndWaitFor(page, page.locator('header').getByRole('button', { name: 'Log out' }), (u) => u.pathname === '/login' && u.searchParams.get('notice') === 'loggedout');
+      await submitAndWaitFor(
+        page,
+        page.locator('header').getByRole('button', { name: 'Log out' }),
+        (u) => u.pathname === '/login' && u.searchParams.get('notice') === 'loggedout',
+      );
       await expect(flash(page)).resolves.toBe('You are now signed out.');
       expect((await context.cookies()).some((c) => c.name === 'latchkey_session')).toBe(false);
       await page.goto('/account');
@@ -217,7 +262,9 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       // The new one does.
       await fillSignInForm(page, 'pwchanger', 'Fresh-Pass-5678');
       await submitAndWaitFor(page, signInButton(page), (u) => u.pathname === '/account');
-      await expect(page.locator('main p.muted').first().innerText()).resolves.toContain('Signed in as pwchanger');
+      await expect(page.locator('main p.muted').first().innerText()).resolves.toContain(
+        'Signed in as pwchanger',
+      );
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -243,16 +290,24 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       const laptopRow = rows.filter({ hasText: 'LatchkeyLaptop' });
       const phoneRow = rows.filter({ hasText: 'LatchkeyPhone' });
       await expect(laptopRow.locator('.tag').innerText()).resolves.toBe('this session');
-      await expect(phoneRow.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
+      await expect(phoneRow.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(
+        true,
+      );
       await laptop.page.locator('h2#sessions').scrollIntoViewIfNeeded();
       await shot(laptop.page, '05-sessions-two-devices');
 
-      await submitAndWaitFor(laptop.page, laptop.page.locator('#end-other-sessions'), (u) => u.pathname === '/account' && u.searchParams.get('done') === 'sessions');
+      await submitAndWaitFor(
+        laptop.page,
+        laptop.page.locator('#end-other-sessions'),
+        (u) => u.pathname === '/account' && u.searchParams.get('done') === 'sessions',
+      );
       await expect(flash(laptop.page)).resolves.toBe('Your other sessions were signed out.');
       expect(await rows.count()).toBe(1);
       await expect(rows.first().locator('td:nth-child(4)').innerText()).resolves.toBe(LAPTOP_UA);
       await expect(laptop.page.locator('#end-other-sessions').count()).resolves.toBe(0);
-      await expect(laptop.page.getByText('This is your only session.').isVisible()).resolves.toBe(true);
+      await expect(laptop.page.getByText('This is your only session.').isVisible()).resolves.toBe(
+        true,
+      );
       await shot(laptop.page, '06-sessions-after-log-out-everywhere-else');
 
       // The phone's next visit ends on the sign-in page, ready to come back to the account.
@@ -265,7 +320,9 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       // The laptop still sees its account.
       await laptop.page.goto('/account');
       expect(pathOf(laptop.page)).toBe('/account');
-      await expect(laptop.page.locator('main p.muted').first().innerText()).resolves.toContain('Signed in as traveller');
+      await expect(laptop.page.locator('main p.muted').first().innerText()).resolves.toContain(
+        'Signed in as traveller',
+      );
       expect(laptop.problems).toEqual([]);
       expect(phone.problems).toEqual([]);
     } finally {
@@ -284,23 +341,44 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
         const headers = response!.headers();
         expect(headers['x-frame-options'], url).toBe('DENY');
         const csp = headers['content-security-policy'] ?? '';
-        const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+        const directives = new Map(
+          csp
+            .split(';')
+            .map((d) => d.trim().split(/\s+/))
+            .map(([name = '', ...values]) => [name, values]),
+        );
         expect(directives.get('frame-ancestors'), url).toEqual(["'none'"]);
-        expect(directives.get('script-src') ?? directives.get('default-src'), url).not.toContain("'unsafe-inline'");
+        expect(directives.get('script-src') ?? directives.get('default-src'), url).not.toContain(
+          "'unsafe-inline'",
+        );
         expect(directives.get('script-src') ?? [], url).not.toContain("'unsafe-eval'");
         pages.push({ name: url, body: await response!.text() });
         // In the DOM: no inline <script>, no on* handler attributes, no javascript: URLs, no inline styles.
         const found = await page.evaluate(() => {
-          const all = [...document.querySelectorAll('*')];
+          const all = Array.from(document.querySelectorAll('*'));
           return {
             inlineScripts: document.querySelectorAll('script:not([src])').length,
-            handlers: all.flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}[${a.name}]`)),
-            jsUrls: all.flatMap((el) => [...el.attributes].filter((a) => /^\s*javascript:/i.test(a.value)).map((a) => `${el.tagName}[${a.name}]`)),
+            handlers: all.flatMap((el) =>
+              Array.from(el.attributes)
+                .filter((a) => /^on/i.test(a.name))
+                .map((a) => `${el.tagName}[${a.name}]`),
+            ),
+            jsUrls: all.flatMap((el) =>
+              Array.from(el.attributes)
+                .filter((a) => /^\s*javascript:/i.test(a.value))
+                .map((a) => `${el.tagName}[${a.name}]`),
+            ),
             styleElements: document.querySelectorAll('style').length,
             styleAttributes: document.querySelectorAll('[style]').length,
           };
         });
-        expect(found, url).toEqual({ inlineScripts: 0, handlers: [], jsUrls: [], styleElements: 0, styleAttributes: 0 });
+        expect(found, url).toEqual({
+          inlineScripts: 0,
+          handlers: [],
+          jsUrls: [],
+          styleElements: 0,
+          styleAttributes: 0,
+        });
       };
 
       await check('/login');
@@ -310,13 +388,22 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await check('/admin/users');
       await check('/no-such-page');
       // And in the markup as served (before any parsing): no <script> without src at all.
-      for (const { name, body } of pages) expect(body, name).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+      for (const { name, body } of pages)
+        expect(body, name).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
 
       // The policy is enforced, not only sent: an inline script added to the page is refused.
       await page.goto('/account');
-      await expect(page.addScriptTag({ content: 'window.__inlineRan = true;' })).rejects.toThrow();
-      await expect(page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan === true)).resolves.toBe(false);
-      problems.length = 0; // that refusal was the point; anything else still counts
+      const inlineRefused = page.waitForEvent('console', (m) =>
+        /Content Security Policy/i.test(m.text()),
+      );
+      await expect(page.addScriptTag({ content: 'window.__inlineRan = true;' })).rejects.toThrow(
+        /Content Security Policy|inline script/i,
+      );
+      expect((await inlineRefused).text()).toMatch(/inline script.*script-src 'self'/i);
+      await expect(
+        page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan === true),
+      ).resolves.toBe(false);
+      problems.length = 0; // that refusal was the point; anything after it still counts
 
       // Another origin cannot frame the (signed-in) account page, the juiciest clickjacking target
       // with its sign-out buttons: Chromium refuses the response and says why.
@@ -324,21 +411,30 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       // would be stopped earlier by Chromium's local-network-access checks, proving nothing.)
       const framerServer = createServer((_request, response) => {
         response.setHeader('content-type', 'text/html; charset=utf-8');
-        response.end(`<!doctype html><title>framer</title><iframe id="victim" src="${server.url}/account"></iframe>`);
+        response.end(
+          `<!doctype html><title>framer</title><iframe id="victim" src="${server.url}/account"></iframe>`,
+        );
       });
       await new Promise<void>((resolve) => framerServer.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = framerServer.address() as AddressInfo;
         const framer = await context.newPage();
-                const blocked = framer.waitForEvent('requestfailed', (r) => r.url() === `${server.url}/account`);
-        const refusal = framer.waitForEvent('console', (m) => /frame-ancestors|X-Frame-Options/i.test(m.text()));
+        const blocked = framer.waitForEvent(
+          'requestfailed',
+          (r) => r.url() === `${server.url}/account`,
+        );
+        const refusal = framer.waitForEvent('console', (m) =>
+          /frame-ancestors|X-Frame-Options/i.test(m.text()),
+        );
         await framer.goto(`http://127.0.0.1:${port}/`);
         expect((await blocked).failure()?.errorText).toBe('net::ERR_BLOCKED_BY_RESPONSE');
         expect((await refusal).text()).toMatch(/frame-ancestors 'none'|X-Frame-Options.*deny/i);
         const victim = framer.frames().find((f) => f !== framer.mainFrame());
         expect(victim).toBeDefined();
         await victim!.waitForURL((u) => u.protocol === 'chrome-error:');
-        await expect(victim!.locator('#end-other-sessions, form[action="/account/password"]').count()).resolves.toBe(0);
+        await expect(
+          victim!.locator('#end-other-sessions, form[action="/account/password"]').count(),
+        ).resolves.toBe(0);
         await framer.close();
       } finally {
         await new Promise<void>((resolve) => framerServer.close(() => resolve()));

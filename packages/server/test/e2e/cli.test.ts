@@ -9,8 +9,14 @@ import { STORES } from '../helpers/stores.js';
 
 describe('latchkey configuration errors', () => {
   it.each([
-    [['serve', '--port', 'abc'], 'latchkey: invalid --port: expected an integer from 0 to 65535, got "abc"'],
-    [['serve', '--env', 'prod'], 'latchkey: invalid --env: expected local | development | production, got "prod"'],
+    [
+      ['serve', '--port', 'abc'],
+      'latchkey: invalid --port: expected an integer from 0 to 65535, got "abc"',
+    ],
+    [
+      ['serve', '--env', 'prod'],
+      'latchkey: invalid --env: expected local | development | production, got "prod"',
+    ],
     [['serve', '--no-such-flag'], "latchkey: Unknown option '--no-such-flag'"],
     [['frobnicate'], 'latchkey: unknown command "frobnicate"; run "latchkey help"'],
   ])('%j exits 2 with one line', (args, line) => {
@@ -28,7 +34,11 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-cli-'));
     database = await store.create();
-    common = ['--data-dir', dataDir, ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : [])];
+    common = [
+      '--data-dir',
+      dataDir,
+      ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : []),
+    ];
   });
   afterAll(async () => {
     await database?.drop();
@@ -38,14 +48,25 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
   it('migrate applies once, then has nothing to do', () => {
     const first = runCli(['migrate', ...common, '--json']);
     expect(first.status).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ store: store.name, applied: expect.arrayContaining(['0001_initial']) });
+    expect(JSON.parse(first.stdout)).toEqual({
+      store: store.name,
+      applied: expect.arrayContaining(['0001_initial']),
+    });
     const second = runCli(['migrate', ...common]);
     expect(second.stdout).toMatch(/Nothing to apply/);
   });
 
   it('serve prints the first administrator password once; it signs in; a restart prints nothing', async () => {
     const port = await freePort();
-    const server = startCliServer([...common, '--env', 'local', '--port', String(port), '--log-level', 'warn']);
+    const server = startCliServer([
+      ...common,
+      '--env',
+      'local',
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+    ]);
     await server.ready;
     const { stdout } = server.output();
     const password = /one-time password: ([A-Za-z0-9]{24})/.exec(stdout)?.[1];
@@ -54,9 +75,18 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
     expect((await browser.signIn('admin', password!)).status).toBe(302);
     expect(await server.stop()).toBe(0);
     expect(statSync(path.join(dataDir, 'installation.key')).mode & 0o777).toBe(0o600);
-    if (store.name === 'sqlite') expect(statSync(path.join(dataDir, 'latchkey.db')).isFile()).toBe(true);
+    if (store.name === 'sqlite')
+      expect(statSync(path.join(dataDir, 'latchkey.db')).isFile()).toBe(true);
 
-    const again = startCliServer([...common, '--env', 'local', '--port', String(port), '--log-level', 'warn']);
+    const again = startCliServer([
+      ...common,
+      '--env',
+      'local',
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+    ]);
     await again.ready;
     expect(again.output().stdout).not.toMatch(/password/i);
     // The session made before the restart is still valid: sessions live in the store.
@@ -65,22 +95,43 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
   });
 
   it('user create, list, set-role, set-password, disable, enable with --json', () => {
-    const created = runCli(['user', 'create', 'carol', '--email', 'carol@example.com', '--role', 'editor', '--json', ...common]);
+    const created = runCli([
+      'user',
+      'create',
+      'carol',
+      '--email',
+      'carol@example.com',
+      '--role',
+      'editor',
+      '--json',
+      ...common,
+    ]);
     expect(created.status).toBe(0);
     const carol = JSON.parse(created.stdout);
     expect(carol).toMatchObject({ login: 'carol', role: 'editor', disabled: false });
     expect(carol.password).toMatch(/^[A-Za-z0-9]{24}$/);
 
-    const list = JSON.parse(runCli(['user', 'list', '--json', ...common]).stdout) as Array<{ login: string }>;
+    const list = JSON.parse(runCli(['user', 'list', '--json', ...common]).stdout) as Array<{
+      login: string;
+    }>;
     expect(list.map((u) => u.login)).toContain('carol');
     const table = runCli(['user', 'list', ...common]).stdout;
     expect(table.split('\n')[0]).toMatch(/^ID\s+LOGIN\s+EMAIL\s+ROLE\s+STATUS$/);
 
-    expect(JSON.parse(runCli(['user', 'set-role', 'Carol', 'author', '--json', ...common]).stdout).role).toBe('author');
-    const pw = JSON.parse(runCli(['user', 'set-password', 'carol', '--password', 'a-new-Pass-123', '--json', ...common]).stdout);
+    expect(
+      JSON.parse(runCli(['user', 'set-role', 'Carol', 'author', '--json', ...common]).stdout).role,
+    ).toBe('author');
+    const pw = JSON.parse(
+      runCli(['user', 'set-password', 'carol', '--password', 'a-new-Pass-123', '--json', ...common])
+        .stdout,
+    );
     expect(pw).toEqual({ login: 'carol', sessions_ended: 0 });
-    expect(JSON.parse(runCli(['user', 'disable', 'carol', '--json', ...common]).stdout)).toMatchObject({ disabled: true });
-    expect(JSON.parse(runCli(['user', 'enable', 'carol', '--json', ...common]).stdout)).toMatchObject({ disabled: false });
+    expect(
+      JSON.parse(runCli(['user', 'disable', 'carol', '--json', ...common]).stdout),
+    ).toMatchObject({ disabled: true });
+    expect(
+      JSON.parse(runCli(['user', 'enable', 'carol', '--json', ...common]).stdout),
+    ).toMatchObject({ disabled: false });
   });
 
   it('refuses clearly: unknown user (1), bad role (2), duplicate (1), weak password (1)', () => {
@@ -90,10 +141,27 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
     const badRole = runCli(['user', 'set-role', 'carol', 'overlord', ...common]);
     expect(badRole.status).toBe(2);
     expect(badRole.stderr).toContain('unknown role "overlord"');
-    const dup = runCli(['user', 'create', 'carol', '--email', 'c2@example.com', '--json', ...common]);
+    const dup = runCli([
+      'user',
+      'create',
+      'carol',
+      '--email',
+      'c2@example.com',
+      '--json',
+      ...common,
+    ]);
     expect(dup.status).toBe(1);
     expect(JSON.parse(dup.stdout).error.code).toBe('refused');
-    const weak = runCli(['user', 'create', 'dave', '--email', 'd@example.com', '--password', 'short', ...common]);
+    const weak = runCli([
+      'user',
+      'create',
+      'dave',
+      '--email',
+      'd@example.com',
+      '--password',
+      'short',
+      ...common,
+    ]);
     expect(weak.status).toBe(1);
     expect(weak.stderr).toContain('at least 8 characters');
     const noEmail = runCli(['user', 'create', 'erin', ...common]);

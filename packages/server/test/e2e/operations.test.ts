@@ -30,8 +30,12 @@ describe('operations: health, metrics, headers, logs', () => {
 
   it('/metrics needs its bearer token', async () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const ok = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-secret-token' } });
+    expect(
+      (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
+    const ok = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: 'Bearer metrics-secret-token' },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('latchkey_http_request_duration_seconds');
   });
@@ -40,8 +44,12 @@ describe('operations: health, metrics, headers, logs', () => {
     for (const pathname of ['/', '/login', '/no-such-page']) {
       const response = await fetch(`${server.url}${pathname}`);
       expect(response.headers.get('x-frame-options'), pathname).toBe('DENY');
-      expect(response.headers.get('content-security-policy'), pathname).toContain("frame-ancestors 'none'");
-      expect(response.headers.get('content-security-policy'), pathname).toContain("script-src 'self'");
+      expect(response.headers.get('content-security-policy'), pathname).toContain(
+        "frame-ancestors 'none'",
+      );
+      expect(response.headers.get('content-security-policy'), pathname).toContain(
+        "script-src 'self'",
+      );
       expect(response.headers.get('x-content-type-options'), pathname).toBe('nosniff');
       expect(response.headers.get('referrer-policy'), pathname).toBe('same-origin');
     }
@@ -51,11 +59,19 @@ describe('operations: health, metrics, headers, logs', () => {
     const browser = new BrowserClient(server.url);
     await browser.signIn('admin', ADMIN_PASSWORD);
     const nonce = await browser.restNonce();
-    await browser.get(`/wp-json/wp/v2/users/me?_wpnonce=${nonce}`, { authorization: 'Basic YWRtaW46c2VjcmV0LWJhc2lj' });
+    await browser.get(`/wp-json/wp/v2/users/me?_wpnonce=${nonce}`, {
+      authorization: 'Basic YWRtaW46c2VjcmV0LWJhc2lj',
+    });
     await browser.get('/this-fails');
     const all = logLines.join('');
     expect(logLines.length).toBeGreaterThan(3);
-    for (const secret of [ADMIN_PASSWORD, browser.cookies.get('latchkey_session')!, nonce, 'YWRtaW46c2VjcmV0LWJhc2lj', 'metrics-secret-token']) {
+    for (const secret of [
+      ADMIN_PASSWORD,
+      browser.cookies.get('latchkey_session')!,
+      nonce,
+      'YWRtaW46c2VjcmV0LWJhc2lj',
+      'metrics-secret-token',
+    ]) {
       expect(all).not.toContain(secret);
     }
   });
@@ -63,14 +79,27 @@ describe('operations: health, metrics, headers, logs', () => {
 
 describe('client address behind proxies', () => {
   it('ignores X-Forwarded-For unless the peer is a trusted proxy', async () => {
-    for (const [trustProxy, expected] of [[undefined, '127.0.0.1'], ['127.0.0.1/32', '203.0.113.9']] as const) {
-      const server = await startTestServer({ store: sqlite, config: trustProxy ? { trustProxy } : {} });
+    for (const [trustProxy, expected] of [
+      [undefined, '127.0.0.1'],
+      ['127.0.0.1/32', '203.0.113.9'],
+    ] as const) {
+      const server = await startTestServer({
+        store: sqlite,
+        config: trustProxy ? { trustProxy } : {},
+      });
       try {
         const browser = new BrowserClient(server.url);
         await browser.get('/login', { 'x-forwarded-for': '203.0.113.9' });
-        await browser.postForm('/login', { log: 'admin', pwd: ADMIN_PASSWORD }, { 'x-forwarded-for': '203.0.113.9' });
+        await browser.postForm(
+          '/login',
+          { log: 'admin', pwd: ADMIN_PASSWORD },
+          { 'x-forwarded-for': '203.0.113.9' },
+        );
         const page = await browser.get('/account');
-        const sessions = page.text_.slice(page.text_.indexOf('id="sessions"'), page.text_.indexOf('id="activity"'));
+        const sessions = page.text_.slice(
+          page.text_.indexOf('id="sessions"'),
+          page.text_.indexOf('id="activity"'),
+        );
         expect(sessions).toContain(`<td>${expected}</td>`);
       } finally {
         await server.close();
@@ -84,8 +113,29 @@ describe('HTTPS with --tls-cert/--tls-key', () => {
   let server: TestServer;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'latchkey-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    server = await startTestServer({ store: sqlite, config: { tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem') } });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    server = await startTestServer({
+      store: sqlite,
+      config: { tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem') },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -93,14 +143,20 @@ describe('HTTPS with --tls-cert/--tls-key', () => {
   });
 
   const get = (pathname: string) =>
-    new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-      const req = httpsRequest(`${server.url}${pathname}`, { rejectUnauthorized: false }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers });
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>(
+      (resolve, reject) => {
+        const req = httpsRequest(
+          `${server.url}${pathname}`,
+          { rejectUnauthorized: false },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
 
   it('serves over TLS with HSTS and Secure cookies', async () => {
     expect(server.url.startsWith('https://')).toBe(true);

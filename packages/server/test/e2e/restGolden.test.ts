@@ -5,9 +5,19 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/ser
 import { STORES } from '../helpers/stores.js';
 
 /** Headers WordPress puts on every REST response, which clients and proxies rely on. */
-const REST_HEADERS = ['link', 'x-content-type-options', 'access-control-expose-headers', 'access-control-allow-headers', 'allow'];
+const REST_HEADERS = [
+  'link',
+  'x-content-type-options',
+  'access-control-expose-headers',
+  'access-control-allow-headers',
+  'allow',
+];
 
-function expectRestHeaders(response: Response, golden: ReturnType<typeof loadGolden>, siteUrl: string) {
+function expectRestHeaders(
+  response: Response,
+  golden: ReturnType<typeof loadGolden>,
+  siteUrl: string,
+) {
   for (const name of REST_HEADERS) {
     const expected = golden.response.headers[name];
     if (expected === undefined) continue;
@@ -33,7 +43,9 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     expect(response.headers.get('link')).toBe(`<${server.url}/wp-json/>; rel="https://api.w.org/"`);
     const page = await (await fetch(`${server.url}/`)).text();
     expect(page).toContain(`<link rel="https://api.w.org/" href="${server.url}/wp-json/">`);
-    expect(page).toContain(`<link rel="EditURI" type="application/rsd+xml" title="RSD" href="${server.url}/xmlrpc.php?rsd">`);
+    expect(page).toContain(
+      `<link rel="EditURI" type="application/rsd+xml" title="RSD" href="${server.url}/xmlrpc.php?rsd">`,
+    );
   });
 
   it('golden 02: the index honours _fields and says authentication is [] until application passwords exist', async () => {
@@ -41,7 +53,9 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     const response = await fetch(`${server.url}${golden.request.path}`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(Object.keys(golden.response.json as object).filter((k) => k !== '_links'));
+    expect(Object.keys(body)).toEqual(
+      Object.keys(golden.response.json as object).filter((k) => k !== '_links'),
+    );
     expect(body.url).toBe(server.url);
     expect(body.namespaces).toContain('wp/v2');
     expect(body.authentication).toEqual([]);
@@ -51,12 +65,23 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
   it('golden 03: the full index has the WordPress top-level keys and describes routes', async () => {
     const golden = loadGolden('03');
     const body = (await (await fetch(`${server.url}/wp-json/`)).json()) as Record<string, unknown>;
-    const wpKeys = Object.keys(golden.response.json as object).filter((k) => !['site_logo', 'site_icon', 'site_icon_url'].includes(k));
+    const wpKeys = Object.keys(golden.response.json as object).filter(
+      (k) => !['site_logo', 'site_icon', 'site_icon_url'].includes(k),
+    );
     for (const key of wpKeys) expect(body, key).toHaveProperty(key);
     const routes = body.routes as Record<string, { methods: string[]; endpoints: unknown[] }>;
     expect(routes['/wp/v2/users']!.methods).toEqual(['GET', 'POST']);
-    expect(routes['/wp/v2/users/(?P<id>[\\d]+)']!.methods).toEqual(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-    const ns = (await (await fetch(`${server.url}/wp-json/wp/v2`)).json()) as Record<string, unknown>;
+    expect(routes['/wp/v2/users/(?P<id>[\\d]+)']!.methods).toEqual([
+      'GET',
+      'POST',
+      'PUT',
+      'PATCH',
+      'DELETE',
+    ]);
+    const ns = (await (await fetch(`${server.url}/wp-json/wp/v2`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(ns.namespace).toBe('wp/v2');
     expect(Object.keys(ns.routes as object)).toContain('/wp/v2/users/me');
   });
@@ -87,7 +112,9 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     expect(nonceResponse.status).toBe(loadGolden('38').response.status);
     expect(nonceResponse.headers.get('content-type')).toBe('text/html; charset=UTF-8');
     const nonce = nonceResponse.text_;
-    const response = await browser.get('/wp-json/wp/v2/users/me?context=edit', { 'x-wp-nonce': nonce });
+    const response = await browser.get('/wp-json/wp/v2/users/me?context=edit', {
+      'x-wp-nonce': nonce,
+    });
     expect(response.status).toBe(200);
     const body = JSON.parse(response.text_) as Record<string, unknown>;
     const expected = golden17.response.json as Record<string, unknown>;
@@ -103,14 +130,22 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     expect(response.headers.get('expires')).toBe('Wed, 11 Jan 1984 05:00:00 GMT');
 
     const golden39 = loadGolden('39');
-    const fields = await browser.get('/wp-json/wp/v2/users/me?_fields=id,slug', { 'x-wp-nonce': nonce });
-    expect(Object.keys(JSON.parse(fields.text_))).toEqual(Object.keys(golden39.response.json as object));
+    const fields = await browser.get('/wp-json/wp/v2/users/me?_fields=id,slug', {
+      'x-wp-nonce': nonce,
+    });
+    expect(Object.keys(JSON.parse(fields.text_))).toEqual(
+      Object.keys(golden39.response.json as object),
+    );
 
     const admin = new BrowserClient(server.url);
     await admin.signIn('admin', ADMIN_PASSWORD);
-    const adminMe = await admin.get('/wp-json/wp/v2/users/me?context=edit', { 'x-wp-nonce': await admin.restNonce() });
+    const adminMe = await admin.get('/wp-json/wp/v2/users/me?context=edit', {
+      'x-wp-nonce': await admin.restNonce(),
+    });
     const golden05 = loadGolden('05');
-    expect(JSON.parse(adminMe.text_).capabilities).toEqual((golden05.response.json as Record<string, unknown>).capabilities);
+    expect(JSON.parse(adminMe.text_).capabilities).toEqual(
+      (golden05.response.json as Record<string, unknown>).capabilities,
+    );
     expect(adminMe.headers.get('allow')).toBe(golden05.response.headers.allow);
   });
 
@@ -126,10 +161,14 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     // The nonce is bound to the session: another session's nonce is wrong here.
     const other = new BrowserClient(server.url);
     await other.signIn('admin', ADMIN_PASSWORD);
-    const foreign = await browser.get('/wp-json/wp/v2/users/me', { 'x-wp-nonce': await other.restNonce() });
+    const foreign = await browser.get('/wp-json/wp/v2/users/me', {
+      'x-wp-nonce': await other.restNonce(),
+    });
     expect(foreign.status).toBe(403);
     // _wpnonce as a query parameter works like the header.
-    const viaQuery = await browser.get(`/wp-json/wp/v2/users/me?_wpnonce=${encodeURIComponent(await browser.restNonce())}`);
+    const viaQuery = await browser.get(
+      `/wp-json/wp/v2/users/me?_wpnonce=${encodeURIComponent(await browser.restNonce())}`,
+    );
     expect(viaQuery.status).toBe(200);
   });
 
@@ -146,7 +185,11 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     const response = await browser.request('/wp-json/wp/v2/users/me', {
       method: 'POST',
       body: JSON.stringify({ name: 'Hijacked' }),
-      headers: { 'content-type': 'application/json', 'x-wp-nonce': nonce, origin: 'https://evil.example' },
+      headers: {
+        'content-type': 'application/json',
+        'x-wp-nonce': nonce,
+        origin: 'https://evil.example',
+      },
     });
     expect(response.status).toBe(403);
     expect(JSON.parse(response.text_).code).toBe('latchkey_cross_origin');
@@ -157,8 +200,16 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
   it('answers unknown routes with 404 rest_no_route', async () => {
     const response = await fetch(`${server.url}/wp-json/wp/v2/nothing-here`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
-    const wrongMethod = await fetch(`${server.url}/wp-json/wp/v2/users/me`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(await response.json()).toEqual({
+      code: 'rest_no_route',
+      message: 'No route was found matching the URL and request method.',
+      data: { status: 404 },
+    });
+    const wrongMethod = await fetch(`${server.url}/wp-json/wp/v2/users/me`, {
+      method: 'PUT',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(wrongMethod.status).toBe(401);
   });
 });

@@ -3,6 +3,9 @@ import { BrowserClient } from '../helpers/browserClient.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies; the assertions pin their shape
+type Json = any;
+
 /** A signed-in browser that calls REST with its cookie and nonce. */
 async function restAs(server: TestServer, login: string, password: string) {
   const browser = new BrowserClient(server.url);
@@ -12,11 +15,17 @@ async function restAs(server: TestServer, login: string, password: string) {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await browser.request(`/wp-json${path}`, {
       method,
-      headers: { 'x-wp-nonce': nonce, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        'x-wp-nonce': nonce,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the assertions pin the shape
-    return { status: response.status, headers: response.headers, json: JSON.parse(response.text_) as any };
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: JSON.parse(response.text_) as Json,
+    };
   };
   return { browser, call };
 }
@@ -31,20 +40,50 @@ describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
   afterAll(() => server?.close());
 
   it('creates a user (201, Location, edit context) and refuses duplicates', async () => {
-    const created = await admin.call('POST', '/wp/v2/users', { username: 'writer', email: 'writer@example.com', password: 'writer-Pass-1234', roles: ['author'], name: 'Wanda Writer' });
+    const created = await admin.call('POST', '/wp/v2/users', {
+      username: 'writer',
+      email: 'writer@example.com',
+      password: 'writer-Pass-1234',
+      roles: ['author'],
+      name: 'Wanda Writer',
+    });
     expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(`${server.url}/wp-json/wp/v2/users/${created.json.id}`);
-    expect(created.json).toMatchObject({ username: 'writer', name: 'Wanda Writer', roles: ['author'], email: 'writer@example.com' });
+    expect(created.headers.get('location')).toBe(
+      `${server.url}/wp-json/wp/v2/users/${created.json.id}`,
+    );
+    expect(created.json).toMatchObject({
+      username: 'writer',
+      name: 'Wanda Writer',
+      roles: ['author'],
+      email: 'writer@example.com',
+    });
     expect(created.json).not.toHaveProperty('password');
-    const dupLogin = await admin.call('POST', '/wp/v2/users', { username: 'WRITER', email: 'other@example.com', password: 'x-Pass-1234' });
+    const dupLogin = await admin.call('POST', '/wp/v2/users', {
+      username: 'WRITER',
+      email: 'other@example.com',
+      password: 'x-Pass-1234',
+    });
     expect(dupLogin.status).toBe(400);
     expect(dupLogin.json.code).toBe('existing_user_login');
-    const dupEmail = await admin.call('POST', '/wp/v2/users', { username: 'other', email: 'Writer@Example.com', password: 'x-Pass-1234' });
+    const dupEmail = await admin.call('POST', '/wp/v2/users', {
+      username: 'other',
+      email: 'Writer@Example.com',
+      password: 'x-Pass-1234',
+    });
     expect(dupEmail.json.code).toBe('existing_user_email');
     const missing = await admin.call('POST', '/wp/v2/users', { username: 'x' });
     expect(missing.status).toBe(400);
-    expect(missing.json).toEqual({ code: 'rest_missing_callback_param', message: 'Missing parameter(s): email, password', data: { status: 400, params: ['email', 'password'] } });
-    const badRole = await admin.call('POST', '/wp/v2/users', { username: 'y', email: 'y@example.com', password: 'y-Pass-1234', roles: ['overlord'] });
+    expect(missing.json).toEqual({
+      code: 'rest_missing_callback_param',
+      message: 'Missing parameter(s): email, password',
+      data: { status: 400, params: ['email', 'password'] },
+    });
+    const badRole = await admin.call('POST', '/wp/v2/users', {
+      username: 'y',
+      email: 'y@example.com',
+      password: 'y-Pass-1234',
+      roles: ['overlord'],
+    });
     expect(badRole.status).toBe(400);
     expect(badRole.json.code).toBe('rest_user_invalid_role');
   });
@@ -58,7 +97,9 @@ describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
     const bad = await admin.call('GET', '/wp/v2/users?per_page=500');
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe('rest_invalid_param');
-    expect(bad.json.data.params.per_page).toBe('per_page must be between 1 (inclusive) and 100 (inclusive)');
+    expect(bad.json.data.params.per_page).toBe(
+      'per_page must be between 1 (inclusive) and 100 (inclusive)',
+    );
     expect(bad.json.data.details.per_page.code).toBe('rest_out_of_bounds');
   });
 
@@ -78,13 +119,20 @@ describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
     expect(other.json.code).toBe('rest_user_cannot_view');
     const missing = await reader.call('GET', '/wp/v2/users/999999');
     expect(missing.status).toBe(404);
-    expect(missing.json).toEqual({ code: 'rest_user_invalid_id', message: 'Invalid user ID.', data: { status: 404 } });
+    expect(missing.json).toEqual({
+      code: 'rest_user_invalid_id',
+      message: 'Invalid user ID.',
+      data: { status: 404 },
+    });
   });
 
   it('lets a user edit themselves but not their role, and not others', async () => {
     await server.createUser('selfie', 'author');
     const selfie = await restAs(server, 'selfie', 'selfie-Pass-1234');
-    const renamed = await selfie.call('POST', '/wp/v2/users/me', { name: 'Selma', description: 'hi' });
+    const renamed = await selfie.call('POST', '/wp/v2/users/me', {
+      name: 'Selma',
+      description: 'hi',
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.json.name).toBe('Selma');
     const promote = await selfie.call('PUT', '/wp/v2/users/me', { roles: ['administrator'] });
@@ -116,7 +164,10 @@ describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
     const noForce = await admin.call('DELETE', `/wp/v2/users/${doomed.id}?reassign=1`);
     expect(noForce.status).toBe(501);
     expect(noForce.json.code).toBe('rest_trash_not_supported');
-    const badReassign = await admin.call('DELETE', `/wp/v2/users/${doomed.id}?force=true&reassign=${doomed.id}`);
+    const badReassign = await admin.call(
+      'DELETE',
+      `/wp/v2/users/${doomed.id}?force=true&reassign=${doomed.id}`,
+    );
     expect(badReassign.json.code).toBe('rest_user_invalid_reassign');
     const gone = await admin.call('DELETE', `/wp/v2/users/${doomed.id}?force=true&reassign=1`);
     expect(gone.status).toBe(200);
@@ -139,7 +190,11 @@ describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
   });
 
   it('anonymous writes get 401 with WordPress codes', async () => {
-    const create = await fetch(`${server.url}/wp-json/wp/v2/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"a","email":"a@b.co","password":"p"}' });
+    const create = await fetch(`${server.url}/wp-json/wp/v2/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":"a","email":"a@b.co","password":"p"}',
+    });
     expect(create.status).toBe(401);
     expect(((await create.json()) as { code: string }).code).toBe('rest_cannot_create_user');
   });

@@ -21,8 +21,18 @@ describe.skipIf(!redisUrl)(title, () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-nodes-'));
     const prefix = `shared-${randomBytes(4).toString('hex')}`;
     const store = STORES[0]!;
-    a = await startTestServer({ store, dataDir, env: { REDIS_URL: redisUrl }, rateLimitPrefix: prefix });
-    b = await startTestServer({ store, dataDir, env: { REDIS_URL: redisUrl }, rateLimitPrefix: prefix });
+    a = await startTestServer({
+      store,
+      dataDir,
+      env: { REDIS_URL: redisUrl },
+      rateLimitPrefix: prefix,
+    });
+    b = await startTestServer({
+      store,
+      dataDir,
+      env: { REDIS_URL: redisUrl },
+      rateLimitPrefix: prefix,
+    });
     await a.createUser('shared', 'author');
   });
   afterAll(async () => {
@@ -38,7 +48,8 @@ describe.skipIf(!redisUrl)(title, () => {
   it('five failures on one node make the next try on the other node wait', async () => {
     const onA = new BrowserClient(a.url);
     await onA.get('/login');
-    for (let i = 0; i < 5; i++) expect((await onA.postForm('/login', { log: 'shared', pwd: 'wrong' })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await onA.postForm('/login', { log: 'shared', pwd: 'wrong' })).status).toBe(200);
     const onB = new BrowserClient(b.url);
     const blocked = await onB.signIn('shared', 'shared-Pass-1234');
     expect(blocked.status).toBe(429);

@@ -27,7 +27,10 @@ describe.each(STORES)('sign-in and sessions ($name)', (store) => {
     expect(account.text_).toContain('Signed in as <strong>admin</strong>');
 
     await server.createUser('emailer', 'author');
-    const byEmail = await new BrowserClient(server.url).signIn('EMAILER@example.com', 'emailer-Pass-1234');
+    const byEmail = await new BrowserClient(server.url).signIn(
+      'EMAILER@example.com',
+      'emailer-Pass-1234',
+    );
     expect(byEmail.status).toBe(302);
   });
 
@@ -63,11 +66,17 @@ describe.each(STORES)('sign-in and sessions ($name)', (store) => {
     for (const log of ['target', 'nobody-here']) {
       const browser = new BrowserClient(server.url);
       await browser.get('/login');
-      for (let i = 0; i < 5; i++) expect((await browser.postForm('/login', { log, pwd: 'wrong-password' })).status).toBe(200);
-      const blocked = await browser.postForm('/login', { log, pwd: log === 'target' ? 'target-Pass-1234' : 'x' });
+      for (let i = 0; i < 5; i++)
+        expect((await browser.postForm('/login', { log, pwd: 'wrong-password' })).status).toBe(200);
+      const blocked = await browser.postForm('/login', {
+        log,
+        pwd: log === 'target' ? 'target-Pass-1234' : 'x',
+      });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(blocked.text_).toMatch(/Too many failed sign-in attempts\. Try again in \d+ seconds?\./);
+      expect(blocked.text_).toMatch(
+        /Too many failed sign-in attempts\. Try again in \d+ seconds?\./,
+      );
     }
   });
 
@@ -79,29 +88,57 @@ describe.each(STORES)('sign-in and sessions ($name)', (store) => {
   });
 
   it('honours a same-site redirect_to and ignores one to another host', async () => {
-    const same = await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD, { redirect_to: '/admin/users?x=1' });
+    const same = await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD, {
+      redirect_to: '/admin/users?x=1',
+    });
     expect(same.headers.get('location')).toBe('/admin/users?x=1');
-    for (const evil of ['https://evil.example/steal', '//evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
-      const r = await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD, { redirect_to: evil });
+    for (const evil of [
+      'https://evil.example/steal',
+      '//evil.example/',
+      '/\\evil.example',
+      'javascript:alert(1)',
+    ]) {
+      const r = await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD, {
+        redirect_to: evil,
+      });
       expect(r.status).toBe(302);
       expect(r.headers.get('location')).toBe('/account');
     }
-    const absolute = await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD, { redirect_to: `${server.url}/account?from=abs` });
+    const absolute = await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD, {
+      redirect_to: `${server.url}/account?from=abs`,
+    });
     expect(absolute.headers.get('location')).toBe('/account?from=abs');
   });
 
   it('refuses a sign-in without the CSRF token, with a wrong one, or from another origin', async () => {
     const browser = new BrowserClient(server.url);
     await browser.get('/login');
-    expect((await browser.postForm('/login', { _csrf: null, log: 'admin', pwd: ADMIN_PASSWORD })).status).toBe(403);
-    expect((await browser.postForm('/login', { _csrf: 'forged', log: 'admin', pwd: ADMIN_PASSWORD })).status).toBe(403);
-    const crossSite = await browser.postForm('/login', { log: 'admin', pwd: ADMIN_PASSWORD }, { origin: 'https://evil.example' });
+    expect(
+      (await browser.postForm('/login', { _csrf: null, log: 'admin', pwd: ADMIN_PASSWORD })).status,
+    ).toBe(403);
+    expect(
+      (await browser.postForm('/login', { _csrf: 'forged', log: 'admin', pwd: ADMIN_PASSWORD }))
+        .status,
+    ).toBe(403);
+    const crossSite = await browser.postForm(
+      '/login',
+      { log: 'admin', pwd: ADMIN_PASSWORD },
+      { origin: 'https://evil.example' },
+    );
     expect(crossSite.status).toBe(403);
     expect(browser.cookies.has('latchkey_session')).toBe(false);
     // A token from another browser's cookie does not work either (double submit is bound).
     const other = new BrowserClient(server.url);
     await other.get('/login');
-    expect((await browser.postForm('/login', { _csrf: other.lastCsrf!, log: 'admin', pwd: ADMIN_PASSWORD })).status).toBe(403);
+    expect(
+      (
+        await browser.postForm('/login', {
+          _csrf: other.lastCsrf!,
+          log: 'admin',
+          pwd: ADMIN_PASSWORD,
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('refuses a disabled user and ends their sessions at once', async () => {
@@ -139,14 +176,26 @@ describe.each(STORES)('sign-in and sessions ($name)', (store) => {
     await laptop.signIn('changer', 'changer-Pass-1234');
     await phone.signIn('changer', 'changer-Pass-1234');
     await laptop.get('/account');
-    const wrongCurrent = await laptop.postForm('/account/password', { current_password: 'bad', new_password: 'new-Pass-5678', confirm_password: 'new-Pass-5678' });
+    const wrongCurrent = await laptop.postForm('/account/password', {
+      current_password: 'bad',
+      new_password: 'new-Pass-5678',
+      confirm_password: 'new-Pass-5678',
+    });
     expect(wrongCurrent.status).toBe(400);
-    const changed = await laptop.postForm('/account/password', { current_password: 'changer-Pass-1234', new_password: 'new-Pass-5678', confirm_password: 'new-Pass-5678' });
+    const changed = await laptop.postForm('/account/password', {
+      current_password: 'changer-Pass-1234',
+      new_password: 'new-Pass-5678',
+      confirm_password: 'new-Pass-5678',
+    });
     expect(changed.status).toBe(303);
     expect((await laptop.get('/account')).status).toBe(200);
     expect((await phone.get('/account')).status).toBe(302);
-    expect((await new BrowserClient(server.url).signIn('changer', 'changer-Pass-1234')).status).toBe(200);
-    expect((await new BrowserClient(server.url).signIn('changer', 'new-Pass-5678')).status).toBe(302);
+    expect(
+      (await new BrowserClient(server.url).signIn('changer', 'changer-Pass-1234')).status,
+    ).toBe(200);
+    expect((await new BrowserClient(server.url).signIn('changer', 'new-Pass-5678')).status).toBe(
+      302,
+    );
     const events = (await laptop.get('/account')).text_;
     expect(events).toContain('password.changed');
     expect(events).toContain('login.success');
@@ -165,7 +214,10 @@ describe.each(STORES)('sign-in and sessions ($name)', (store) => {
     expect((await b.get('/account')).status).toBe(302);
     const after = await a.get('/account');
     expect(after.status).toBe(200);
-    const sessionsTable = after.text_.slice(after.text_.indexOf('id="sessions"'), after.text_.indexOf('id="activity"'));
+    const sessionsTable = after.text_.slice(
+      after.text_.indexOf('id="sessions"'),
+      after.text_.indexOf('id="activity"'),
+    );
     expect(sessionsTable).toContain('Browser A');
     expect(sessionsTable).not.toContain('Browser B');
   });

@@ -6,7 +6,10 @@ export class BrowserClient {
   readonly cookies = new Map<string, string>();
   lastCsrf: string | undefined;
 
-  constructor(readonly baseUrl: string, readonly userAgent = 'latchkey-tests') {}
+  constructor(
+    readonly baseUrl: string,
+    readonly userAgent = 'latchkey-tests',
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -18,16 +21,28 @@ export class BrowserClient {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      const expired = attrs.some(
+        (a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
   }
 
-  async request(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response & { text_: string }> {
-    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...(init.headers ?? {}) };
+  async request(
+    path: string,
+    init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {},
+  ): Promise<Response & { text_: string }> {
+    const headers: Record<string, string> = {
+      'user-agent': this.userAgent,
+      ...(init.headers ?? {}),
+    };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
-    const response = await fetch(new URL(path, this.baseUrl), { ...init, headers, redirect: 'manual' });
+    const response = await fetch(new URL(path, this.baseUrl), {
+      ...init,
+      headers,
+      redirect: 'manual',
+    });
     this.absorb(response);
     const text = await response.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
@@ -40,7 +55,11 @@ export class BrowserClient {
   }
 
   /** Posts a form; `_csrf` is filled from the last page unless given (pass null to omit it). */
-  postForm(path: string, fields: Record<string, string | null>, headers: Record<string, string> = {}) {
+  postForm(
+    path: string,
+    fields: Record<string, string | null>,
+    headers: Record<string, string> = {},
+  ) {
     const body = new URLSearchParams();
     const withCsrf: Record<string, string | null> = { _csrf: this.lastCsrf ?? '', ...fields };
     for (const [k, v] of Object.entries(withCsrf)) if (v !== null) body.set(k, v);

@@ -2,7 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+export const CLI = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../dist/cli/main.js',
+);
 
 export interface CliResult {
   status: number | null;
@@ -22,13 +25,19 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 
 /** Starts `latchkey serve` and resolves once it says it is serving, with everything printed so far. */
 export function startCliServer(args: string[], env: Record<string, string | undefined> = {}) {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout}\n${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start:\n${stdout}\n${stderr}`)),
+      30_000,
+    );
     child.stdout.on('data', () => {
       if (stdout.includes('Latchkey is serving')) {
         clearTimeout(timer);

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The WordPress 6.1 captures in ../shared/wordpress-golden, beside the repository. */
-export const GOLDEN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/wordpress-golden');
+export const GOLDEN_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../shared/wordpress-golden',
+);
 
 export interface GoldenCapture {
   description: string;
@@ -11,7 +14,11 @@ export interface GoldenCapture {
   response: { status: number; headers: Record<string, string>; body: string; json: unknown };
 }
 
-function parseHead(block: string): { first: string; headers: Record<string, string>; body: string } {
+function parseHead(block: string): {
+  first: string;
+  headers: Record<string, string>;
+  body: string;
+} {
   const split = block.indexOf('\n\n');
   const head = split >= 0 ? block.slice(0, split) : block;
   const body = split >= 0 ? block.slice(split + 2) : '';
@@ -42,6 +49,11 @@ export function loadGolden(number: string): GoldenCapture {
   return {
     description: descLine.replace(/^#\s*/, ''),
     request: { method, path: reqPath, headers: req.headers, body: req.body.replace(/\n$/, '') },
-    response: { status: Number(res.first.split(' ')[1]), headers: res.headers, body: res.body, json },
+    response: {
+      status: Number(res.first.split(' ')[1]),
+      headers: res.headers,
+      body: res.body,
+      json,
+    },
   };
 }

@@ -37,7 +37,15 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'latchkey-test-'));
   const database = await options.store.create();
   const config = loadConfig(
-    { port: String(await freePort()), env: 'local', logLevel: 'silent', adminPassword: ADMIN_PASSWORD, dataDir, databaseUrl: database.databaseUrl, ...options.config },
+    {
+      port: String(await freePort()),
+      env: 'local',
+      logLevel: 'silent',
+      adminPassword: ADMIN_PASSWORD,
+      dataDir,
+      databaseUrl: database.databaseUrl,
+      ...options.config,
+    },
     options.env ?? {},
   );
   const clock = {
@@ -59,7 +67,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     config,
     clock,
     createUser: (login, role, password = `${login}-Pass-1234`) =>
-      createUser(latchkey.store.db, { login, email: `${login}@example.com`, password, role, displayName: login }, clock.now),
+      createUser(
+        latchkey.store.db,
+        { login, email: `${login}@example.com`, password, role, displayName: login },
+        clock.now,
+      ),
     async close() {
       await latchkey.close();
       await database.drop();

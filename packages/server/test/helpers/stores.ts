@@ -37,4 +37,6 @@ function postgres(adminUrl: string): StoreUnderTest {
 }
 
 /** SQLite always; PostgreSQL as well when DATABASE_URL is set (global setup says so when it is not). */
-export const STORES: StoreUnderTest[] = process.env.DATABASE_URL ? [sqlite, postgres(process.env.DATABASE_URL)] : [sqlite];
+export const STORES: StoreUnderTest[] = process.env.DATABASE_URL
+  ? [sqlite, postgres(process.env.DATABASE_URL)]
+  : [sqlite];

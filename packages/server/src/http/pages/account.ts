@@ -1,8 +1,18 @@
 import { clientIp } from '../clientAddress.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AccountError, setUserPassword, updateUser, verifyAccountPassword } from '../../accounts/index.js';
+import {
+  AccountError,
+  setUserPassword,
+  updateUser,
+  verifyAccountPassword,
+} from '../../accounts/index.js';
 import { listAuditEvents, recordAuditEvent } from '../../audit/index.js';
-import { endOtherSessions, endSession, listSessions, markReauthenticated } from '../../sessions/index.js';
+import {
+  endOtherSessions,
+  endSession,
+  listSessions,
+  markReauthenticated,
+} from '../../sessions/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import type { AppContext } from '../context.js';
 import { html } from '../html.js';
@@ -25,61 +35,163 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     credential: `session:${signedIn.session.id}`,
   });
 
-  const show = async (request: FastifyRequest, reply: Parameters<typeof sendPage>[2], signedIn: SignedIn, flash?: { kind: 'notice' | 'error'; text: string }, status = 200) => {
+  const show = async (
+    request: FastifyRequest,
+    reply: Parameters<typeof sendPage>[2],
+    signedIn: SignedIn,
+    flash?: { kind: 'notice' | 'error'; text: string },
+    status = 200,
+  ) => {
     const { user, session } = signedIn;
     const now = ctx.now();
     const sessions = await listSessions(ctx.db, user.id, now);
     const { events } = await listAuditEvents(ctx.db, { userId: user.id, page: 1, perPage: 20 });
-    return sendPage(ctx, request, reply, { title: 'Your account', status, flash, signedIn }, (csrf) => html`
-      <h1>Your account</h1>
-      <p class="muted">Signed in as <strong>${user.login}</strong> (${user.role}).</p>
+    return sendPage(
+      ctx,
+      request,
+      reply,
+      { title: 'Your account', status, flash, signedIn },
+      (csrf) =>
+        html` <h1>Your account</h1>
+          <p class="muted">Signed in as <strong>${user.login}</strong> (${user.role}).</p>
 
-      <h2 id="profile">Profile</h2>
-      <form class="stack" method="post" action="/account/profile">
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <label>Display name <input type="text" name="display_name" value="${user.displayName}" maxlength="250" required></label>
-        <label>Email <input type="email" name="email" value="${user.email}" maxlength="254" required></label>
-        <button type="submit">Save profile</button>
-      </form>
+          <h2 id="profile">Profile</h2>
+          <form class="stack" method="post" action="/account/profile">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <label
+              >Display name
+              <input
+                type="text"
+                name="display_name"
+                value="${user.displayName}"
+                maxlength="250"
+                required
+            /></label>
+            <label
+              >Email
+              <input type="email" name="email" value="${user.email}" maxlength="254" required
+            /></label>
+            <button type="submit">Save profile</button>
+          </form>
 
-      <h2 id="password">Password</h2>
-      <form class="stack" method="post" action="/account/password">
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <label>Current password <input type="password" name="current_password" autocomplete="current-password" required></label>
-        <label>New password <input type="password" name="new_password" autocomplete="new-password" minlength="8" required></label>
-        <label>Repeat new password <input type="password" name="confirm_password" autocomplete="new-password" minlength="8" required></label>
-        <button type="submit">Change password</button>
-      </form>
+          <h2 id="password">Password</h2>
+          <form class="stack" method="post" action="/account/password">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <label
+              >Current password
+              <input
+                type="password"
+                name="current_password"
+                autocomplete="current-password"
+                required
+            /></label>
+            <label
+              >New password
+              <input
+                type="password"
+                name="new_password"
+                autocomplete="new-password"
+                minlength="8"
+                required
+            /></label>
+            <label
+              >Repeat new password
+              <input
+                type="password"
+                name="confirm_password"
+                autocomplete="new-password"
+                minlength="8"
+                required
+            /></label>
+            <button type="submit">Change password</button>
+          </form>
 
-      <h2 id="sessions">Sessions</h2>
-      <table>
-        <thead><tr><th>Signed in</th><th>Last seen</th><th>IP</th><th>Browser</th><th></th></tr></thead>
-        <tbody>
-        ${sessions.map((s) => html`<tr data-session="${s.id}">
-          <td>${formatTime(s.created)}</td><td>${formatTime(s.lastSeen)}</td><td>${s.ip}</td><td>${s.userAgent.slice(0, 80)}</td>
-          <td>${s.id === session.id
-            ? html`<span class="tag">this session</span>`
-            : html`<form class="inline" method="post" action="/account/sessions/${s.id}/end"><input type="hidden" name="_csrf" value="${csrf}"><button class="secondary" type="submit">Sign out</button></form>`}</td>
-        </tr>`)}
-        </tbody>
-      </table>
-      ${sessions.length > 1
-        ? html`<form method="post" action="/account/sessions/end-others"><input type="hidden" name="_csrf" value="${csrf}"><p><button type="submit" id="end-other-sessions">Log out everywhere else</button></p></form>`
-        : html`<p class="muted">This is your only session.</p>`}
+          <h2 id="sessions">Sessions</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Signed in</th>
+                <th>Last seen</th>
+                <th>IP</th>
+                <th>Browser</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${sessions.map(
+                (s) =>
+                  html`<tr data-session="${s.id}">
+                    <td>${formatTime(s.created)}</td>
+                    <td>${formatTime(s.lastSeen)}</td>
+                    <td>${s.ip}</td>
+                    <td>${s.userAgent.slice(0, 80)}</td>
+                    <td>
+                      ${
+                        s.id === session.id
+                          ? html`<span class="tag">this session</span>`
+                          : html`<form
+                              class="inline"
+                              method="post"
+                              action="/account/sessions/${s.id}/end"
+                            >
+                              <input type="hidden" name="_csrf" value="${csrf}" /><button
+                                class="secondary"
+                                type="submit"
+                              >
+                                Sign out
+                              </button>
+                            </form>`
+                      }
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${
+            sessions.length > 1
+              ? html`<form method="post" action="/account/sessions/end-others">
+                  <input type="hidden" name="_csrf" value="${csrf}" />
+                  <p>
+                    <button type="submit" id="end-other-sessions">Log out everywhere else</button>
+                  </p>
+                </form>`
+              : html`<p class="muted">This is your only session.</p>`
+          }
 
-      <h2 id="activity">Security events</h2>
-      <table>
-        <thead><tr><th>When</th><th>Event</th><th>IP</th><th>Browser</th></tr></thead>
-        <tbody>
-        ${events.map((e) => html`<tr><td>${formatTime(e.time)}</td><td><code>${e.event}</code></td><td>${e.ip}</td><td>${e.userAgent.slice(0, 60)}</td></tr>`)}
-        </tbody>
-      </table>`);
+          <h2 id="activity">Security events</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Event</th>
+                <th>IP</th>
+                <th>Browser</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${events.map(
+                (e) =>
+                  html`<tr>
+                    <td>${formatTime(e.time)}</td>
+                    <td><code>${e.event}</code></td>
+                    <td>${e.ip}</td>
+                    <td>${e.userAgent.slice(0, 60)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+    );
   };
 
   app.get('/account', async (request, reply) => {
     const signedIn = await requireSignedIn(ctx, request, reply);
     if (!signedIn) return reply;
-    return show(request, reply, signedIn, noticeFor((request.query as Record<string, unknown>).done, ACCOUNT_NOTICES));
+    return show(
+      request,
+      reply,
+      signedIn,
+      noticeFor((request.query as Record<string, unknown>).done, ACCOUNT_NOTICES),
+    );
   });
 
   app.post('/account/profile', async (request, reply) => {
@@ -88,9 +200,13 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     assertFormCsrf(ctx, request, signedIn);
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      await updateUser(ctx.db, signedIn.user, { displayName: str(body.display_name), email: str(body.email) });
+      await updateUser(ctx.db, signedIn.user, {
+        displayName: str(body.display_name),
+        email: str(body.email),
+      });
     } catch (error) {
-      if (error instanceof AccountError) return show(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
+      if (error instanceof AccountError)
+        return show(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
       throw error;
     }
     return reply.redirect('/account?done=profile', 303);
@@ -103,21 +219,38 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     const body = (request.body ?? {}) as Record<string, unknown>;
     const next = str(body.new_password);
     if (!(await verifyAccountPassword(signedIn.user.passwordHash, str(body.current_password)))) {
-      return show(request, reply, signedIn, { kind: 'error', text: 'Your current password is not correct.' }, 400);
+      return show(
+        request,
+        reply,
+        signedIn,
+        { kind: 'error', text: 'Your current password is not correct.' },
+        400,
+      );
     }
     if (next !== str(body.confirm_password)) {
-      return show(request, reply, signedIn, { kind: 'error', text: 'The two new passwords do not match.' }, 400);
+      return show(
+        request,
+        reply,
+        signedIn,
+        { kind: 'error', text: 'The two new passwords do not match.' },
+        400,
+      );
     }
     try {
       await setUserPassword(ctx.db, signedIn.user.id, next);
     } catch (error) {
-      if (error instanceof AccountError) return show(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
+      if (error instanceof AccountError)
+        return show(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
       throw error;
     }
     const now = ctx.now();
     const ended = await endOtherSessions(ctx.db, signedIn.user.id, signedIn.session.id);
     await markReauthenticated(ctx.db, signedIn.session.id, now);
-    await recordAuditEvent(ctx.db, { ...who(request, signedIn), event: 'password.changed', details: { sessions_ended: ended } }, now);
+    await recordAuditEvent(
+      ctx.db,
+      { ...who(request, signedIn), event: 'password.changed', details: { sessions_ended: ended } },
+      now,
+    );
     return reply.redirect('/account?done=password', 303);
   });
 
@@ -126,7 +259,15 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     if (!signedIn) return reply;
     assertFormCsrf(ctx, request, signedIn);
     const ended = await endOtherSessions(ctx.db, signedIn.user.id, signedIn.session.id);
-    await recordAuditEvent(ctx.db, { ...who(request, signedIn), event: 'session.ended', details: { reason: 'log_out_everywhere_else', count: ended } }, ctx.now());
+    await recordAuditEvent(
+      ctx.db,
+      {
+        ...who(request, signedIn),
+        event: 'session.ended',
+        details: { reason: 'log_out_everywhere_else', count: ended },
+      },
+      ctx.now(),
+    );
     return reply.redirect('/account?done=sessions', 303);
   });
 
@@ -136,7 +277,15 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     assertFormCsrf(ctx, request, signedIn);
     const ended = await endSession(ctx.db, signedIn.user.id, request.params.id);
     if (ended) {
-      await recordAuditEvent(ctx.db, { ...who(request, signedIn), event: 'session.ended', details: { reason: 'ended_by_user', session: request.params.id } }, ctx.now());
+      await recordAuditEvent(
+        ctx.db,
+        {
+          ...who(request, signedIn),
+          event: 'session.ended',
+          details: { reason: 'ended_by_user', session: request.params.id },
+        },
+        ctx.now(),
+      );
     }
     return reply.redirect('/account?done=session', 303);
   });

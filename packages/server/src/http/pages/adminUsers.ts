@@ -32,13 +32,24 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const PER_PAGE = 50;
 
 export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): void {
-  const requireCapability = async (request: FastifyRequest, reply: FastifyReply, capability: string) => {
+  const requireCapability = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    capability: string,
+  ) => {
     const signedIn = await requireSignedIn(ctx, request, reply);
     if (!signedIn) return undefined;
-    if (!can(signedIn.user, capability)) throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to manage users.');
+    if (!can(signedIn.user, capability))
+      throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to manage users.');
     return signedIn;
   };
-  const audit = (request: FastifyRequest, signedIn: SignedIn, event: AuditEventName, target: User, details: Record<string, unknown> = {}) =>
+  const audit = (
+    request: FastifyRequest,
+    signedIn: SignedIn,
+    event: AuditEventName,
+    target: User,
+    details: Record<string, unknown> = {},
+  ) =>
     recordAuditEvent(
       ctx.db,
       {
@@ -52,37 +63,87 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
       ctx.now(),
     );
 
-  const showList = async (request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn, flash?: { kind: 'notice' | 'error'; text: string }, status = 200) => {
+  const showList = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signedIn: SignedIn,
+    flash?: { kind: 'notice' | 'error'; text: string },
+    status = 200,
+  ) => {
     const query = request.query as Record<string, unknown>;
     const page = Math.max(1, Number.parseInt(str(query.paged), 10) || 1);
     const search = str(query.s).slice(0, 100);
     const { users, total } = await listUsers(ctx.db, { page, perPage: PER_PAGE, search });
     const pages = Math.max(1, Math.ceil(total / PER_PAGE));
-    return sendPage(ctx, request, reply, { title: 'Users', status, flash: flash ?? noticeFor(query.done, USER_NOTICES), signedIn }, (csrf) => html`
-      <h1>Users</h1>
-      <form method="get" action="/admin/users"><label class="check">Search <input type="text" name="s" value="${search}"></label> <button class="secondary">Search</button></form>
-      <table>
-        <thead><tr><th>Username</th><th>Name</th><th>Email</th><th>Role</th><th>Status</th></tr></thead>
-        <tbody>${users.map((u) => html`<tr data-user="${u.login}">
-          <td><a href="/admin/users/${u.id}">${u.login}</a></td><td>${u.displayName}</td><td>${u.email}</td>
-          <td>${ROLE_LABELS[u.role]}</td><td>${u.disabled ? html`<span class="tag">disabled</span>` : 'active'}</td></tr>`)}
-        </tbody>
-      </table>
-      <p class="muted">${total} user${total === 1 ? '' : 's'}; page ${page} of ${pages}.
-        ${page > 1 ? html`<a href="/admin/users?paged=${page - 1}&amp;s=${encodeURIComponent(search)}">Previous</a>` : ''}
-        ${page < pages ? html`<a href="/admin/users?paged=${page + 1}&amp;s=${encodeURIComponent(search)}">Next</a>` : ''}</p>
-      ${can(signedIn.user, 'create_users')
-        ? html`<h2>Add a user</h2>
-          <form class="stack" method="post" action="/admin/users">
-            <input type="hidden" name="_csrf" value="${csrf}">
-            <label>Username <input type="text" name="login" required maxlength="60"></label>
-            <label>Email <input type="email" name="email" required></label>
-            <label>Display name <input type="text" name="display_name"></label>
-            <label>Password <input type="password" name="password" autocomplete="new-password" minlength="8" required></label>
-            <label>Role <select name="role">${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === 'subscriber' ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}</select></label>
-            <button type="submit">Add user</button>
-          </form>`
-        : ''}`);
+    return sendPage(
+      ctx,
+      request,
+      reply,
+      { title: 'Users', status, flash: flash ?? noticeFor(query.done, USER_NOTICES), signedIn },
+      (csrf) =>
+        html` <h1>Users</h1>
+          <form method="get" action="/admin/users">
+            <label class="check">Search <input type="text" name="s" value="${search}" /></label>
+            <button class="secondary">Search</button>
+          </form>
+          <table>
+            <thead>
+              <tr>
+                <th>Username</th>
+                <th>Name</th>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${users.map(
+                (u) =>
+                  html`<tr data-user="${u.login}">
+                    <td><a href="/admin/users/${u.id}">${u.login}</a></td>
+                    <td>${u.displayName}</td>
+                    <td>${u.email}</td>
+                    <td>${ROLE_LABELS[u.role]}</td>
+                    <td>${u.disabled ? html`<span class="tag">disabled</span>` : 'active'}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          <p class="muted">
+            ${total} user${total === 1 ? '' : 's'}; page ${page} of ${pages}.
+            ${page > 1 ? html`<a href="/admin/users?paged=${page - 1}&amp;s=${encodeURIComponent(search)}">Previous</a>` : ''}
+            ${page < pages ? html`<a href="/admin/users?paged=${page + 1}&amp;s=${encodeURIComponent(search)}">Next</a>` : ''}
+          </p>
+          ${
+            can(signedIn.user, 'create_users')
+              ? html`<h2>Add a user</h2>
+                  <form class="stack" method="post" action="/admin/users">
+                    <input type="hidden" name="_csrf" value="${csrf}" />
+                    <label
+                      >Username <input type="text" name="login" required maxlength="60"
+                    /></label>
+                    <label>Email <input type="email" name="email" required /></label>
+                    <label>Display name <input type="text" name="display_name" /></label>
+                    <label
+                      >Password
+                      <input
+                        type="password"
+                        name="password"
+                        autocomplete="new-password"
+                        minlength="8"
+                        required
+                    /></label>
+                    <label
+                      >Role
+                      <select name="role">
+                        ${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === 'subscriber' ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}
+                      </select></label
+                    >
+                    <button type="submit">Add user</button>
+                  </form>`
+              : ''
+          }`,
+    );
   };
 
   app.get('/admin/users', async (request, reply) => {
@@ -97,15 +158,20 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
     const body = (request.body ?? {}) as Record<string, unknown>;
     let created: User;
     try {
-      created = await createUser(ctx.db, {
-        login: str(body.login),
-        email: str(body.email),
-        password: str(body.password),
-        role: str(body.role) || 'subscriber',
-        displayName: str(body.display_name),
-      }, ctx.now());
+      created = await createUser(
+        ctx.db,
+        {
+          login: str(body.login),
+          email: str(body.email),
+          password: str(body.password),
+          role: str(body.role) || 'subscriber',
+          displayName: str(body.display_name),
+        },
+        ctx.now(),
+      );
     } catch (error) {
-      if (error instanceof AccountError) return showList(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
+      if (error instanceof AccountError)
+        return showList(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
       throw error;
     }
     await audit(request, signedIn, 'user.created', created, { role: created.role });
@@ -118,36 +184,95 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
     return target;
   };
 
-  const showUser = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, signedIn: SignedIn, target: User, flash?: { kind: 'notice' | 'error'; text: string }, status = 200) => {
+  const showUser = async (
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    signedIn: SignedIn,
+    target: User,
+    flash?: { kind: 'notice' | 'error'; text: string },
+    status = 200,
+  ) => {
     const sessions = await listSessions(ctx.db, target.id, ctx.now());
     const mayEdit = can(signedIn.user, { capability: 'edit_user', user: target });
     const mayPromote = can(signedIn.user, { capability: 'promote_user', user: target }) && mayEdit;
     const self = target.id === signedIn.user.id;
-    return sendPage(ctx, request, reply, { title: `User ${target.login}`, status, flash: flash ?? noticeFor((request.query as Record<string, unknown>).done, USER_NOTICES), signedIn }, (csrf) => html`
-      <p><a href="/admin/users">← All users</a></p>
-      <h1>${target.displayName} <span class="muted">(${target.login})</span></h1>
-      <table>
-        <tr><th>Email</th><td>${target.email} ${target.emailVerifiedAt ? html`<span class="tag">verified</span>` : ''}</td></tr>
-        <tr><th>Role</th><td>${ROLE_LABELS[target.role]}</td></tr>
-        <tr><th>Registered</th><td>${formatTime(target.registered)}</td></tr>
-        <tr><th>Status</th><td>${target.disabled ? 'disabled' : 'active'}</td></tr>
-        <tr><th>Active sessions</th><td>${sessions.length}</td></tr>
-      </table>
-      ${mayPromote
-        ? html`<h2>Role</h2><form class="stack" method="post" action="/admin/users/${target.id}/role">
-            <input type="hidden" name="_csrf" value="${csrf}">
-            <label>Role <select name="role">${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === target.role ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}</select></label>
-            <button type="submit">Change role</button></form>`
-        : ''}
-      ${mayEdit && !self
-        ? html`<h2>Access</h2>
-          <form class="inline" method="post" action="/admin/users/${target.id}/${target.disabled ? 'enable' : 'disable'}">
-            <input type="hidden" name="_csrf" value="${csrf}">
-            <button type="submit" class="${target.disabled ? '' : 'danger'}">${target.disabled ? 'Enable account' : 'Disable account'}</button></form>
-          <form class="inline" method="post" action="/admin/users/${target.id}/end-sessions">
-            <input type="hidden" name="_csrf" value="${csrf}">
-            <button type="submit" class="secondary">End all sessions</button></form>`
-        : ''}`);
+    return sendPage(
+      ctx,
+      request,
+      reply,
+      {
+        title: `User ${target.login}`,
+        status,
+        flash: flash ?? noticeFor((request.query as Record<string, unknown>).done, USER_NOTICES),
+        signedIn,
+      },
+      (csrf) =>
+        html` <p><a href="/admin/users">← All users</a></p>
+          <h1>${target.displayName} <span class="muted">(${target.login})</span></h1>
+          <table>
+            <tr>
+              <th>Email</th>
+              <td>
+                ${target.email}
+                ${target.emailVerifiedAt ? html`<span class="tag">verified</span>` : ''}
+              </td>
+            </tr>
+            <tr>
+              <th>Role</th>
+              <td>${ROLE_LABELS[target.role]}</td>
+            </tr>
+            <tr>
+              <th>Registered</th>
+              <td>${formatTime(target.registered)}</td>
+            </tr>
+            <tr>
+              <th>Status</th>
+              <td>${target.disabled ? 'disabled' : 'active'}</td>
+            </tr>
+            <tr>
+              <th>Active sessions</th>
+              <td>${sessions.length}</td>
+            </tr>
+          </table>
+          ${
+            mayPromote
+              ? html`<h2>Role</h2>
+                  <form class="stack" method="post" action="/admin/users/${target.id}/role">
+                    <input type="hidden" name="_csrf" value="${csrf}" />
+                    <label
+                      >Role
+                      <select name="role">
+                        ${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === target.role ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}
+                      </select></label
+                    >
+                    <button type="submit">Change role</button>
+                  </form>`
+              : ''
+          }
+          ${
+            mayEdit && !self
+              ? html`<h2>Access</h2>
+                  <form
+                    class="inline"
+                    method="post"
+                    action="/admin/users/${target.id}/${target.disabled ? 'enable' : 'disable'}"
+                  >
+                    <input type="hidden" name="_csrf" value="${csrf}" />
+                    <button type="submit" class="${target.disabled ? '' : 'danger'}">
+                      ${target.disabled ? 'Enable account' : 'Disable account'}
+                    </button>
+                  </form>
+                  <form
+                    class="inline"
+                    method="post"
+                    action="/admin/users/${target.id}/end-sessions"
+                  >
+                    <input type="hidden" name="_csrf" value="${csrf}" />
+                    <button type="submit" class="secondary">End all sessions</button>
+                  </form>`
+              : ''
+          }`,
+    );
   };
 
   app.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
@@ -161,14 +286,29 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
     if (!signedIn) return reply;
     assertFormCsrf(ctx, request, signedIn);
     const target = await loadTarget(request);
-    if (!can(signedIn.user, { capability: 'promote_user', user: target }) || !can(signedIn.user, { capability: 'edit_user', user: target })) {
-      throw new HttpError(403, 'rest_cannot_edit_roles', 'Sorry, you are not allowed to edit roles of this user.');
+    if (
+      !can(signedIn.user, { capability: 'promote_user', user: target }) ||
+      !can(signedIn.user, { capability: 'edit_user', user: target })
+    ) {
+      throw new HttpError(
+        403,
+        'rest_cannot_edit_roles',
+        'Sorry, you are not allowed to edit roles of this user.',
+      );
     }
     const role = str((request.body as Record<string, unknown> | undefined)?.role);
     try {
       await updateUser(ctx.db, target, { role });
     } catch (error) {
-      if (error instanceof AccountError) return showUser(request, reply, signedIn, target, { kind: 'error', text: error.message }, 400);
+      if (error instanceof AccountError)
+        return showUser(
+          request,
+          reply,
+          signedIn,
+          target,
+          { kind: 'error', text: error.message },
+          400,
+        );
       throw error;
     }
     await audit(request, signedIn, 'user.role_changed', target, { from: target.role, to: role });
@@ -181,13 +321,28 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
       if (!signedIn) return reply;
       assertFormCsrf(ctx, request, signedIn);
       const target = await loadTarget(request);
-      if (!can(signedIn.user, { capability: 'edit_user', user: target }) || target.id === signedIn.user.id) {
-        throw new HttpError(403, 'rest_cannot_edit', 'Sorry, you are not allowed to edit this user.');
+      if (
+        !can(signedIn.user, { capability: 'edit_user', user: target }) ||
+        target.id === signedIn.user.id
+      ) {
+        throw new HttpError(
+          403,
+          'rest_cannot_edit',
+          'Sorry, you are not allowed to edit this user.',
+        );
       }
       try {
         if (action !== 'end-sessions') await setUserDisabled(ctx.db, target, action === 'disable');
       } catch (error) {
-        if (error instanceof AccountError) return showUser(request, reply, signedIn, target, { kind: 'error', text: error.message }, 409);
+        if (error instanceof AccountError)
+          return showUser(
+            request,
+            reply,
+            signedIn,
+            target,
+            { kind: 'error', text: error.message },
+            409,
+          );
         throw error;
       }
       if (action === 'enable') {
@@ -195,9 +350,17 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
         return reply.redirect(`/admin/users/${target.id}?done=enabled`, 303);
       }
       const ended = await endAllSessions(ctx.db, target.id);
-      if (action === 'disable') await audit(request, signedIn, 'user.disabled', target, { sessions_ended: ended });
-      else await audit(request, signedIn, 'session.ended', target, { reason: 'ended_by_administrator', count: ended });
-      return reply.redirect(`/admin/users/${target.id}?done=${action === 'disable' ? 'disabled' : 'sessions'}`, 303);
+      if (action === 'disable')
+        await audit(request, signedIn, 'user.disabled', target, { sessions_ended: ended });
+      else
+        await audit(request, signedIn, 'session.ended', target, {
+          reason: 'ended_by_administrator',
+          count: ended,
+        });
+      return reply.redirect(
+        `/admin/users/${target.id}?done=${action === 'disable' ? 'disabled' : 'sessions'}`,
+        303,
+      );
     });
   }
 }

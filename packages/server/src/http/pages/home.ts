@@ -11,11 +11,22 @@ export function registerHomePage(app: FastifyInstance, ctx: AppContext): void {
     const settings = await readSettings(ctx.db);
     const root = apiRoot(ctx);
     reply.header('link', `<${root}>; rel="https://api.w.org/"`);
-    const head = html`<link rel="https://api.w.org/" href="${root}">
-<link rel="EditURI" type="application/rsd+xml" title="RSD" href="${ctx.config.siteUrl}/xmlrpc.php?rsd">`;
-    return sendPage(ctx, request, reply, { title: 'Home', head }, () => html`
-      <h1>${settings.title}</h1>
-      <p class="muted">${settings.description}</p>
-      <p>No posts yet.</p>`);
+    const head = html`<link rel="https://api.w.org/" href="${root}" />
+      <link
+        rel="EditURI"
+        type="application/rsd+xml"
+        title="RSD"
+        href="${ctx.config.siteUrl}/xmlrpc.php?rsd"
+      />`;
+    return sendPage(
+      ctx,
+      request,
+      reply,
+      { title: 'Home', head },
+      () =>
+        html` <h1>${settings.title}</h1>
+          <p class="muted">${settings.description}</p>
+          <p>No posts yet.</p>`,
+    );
   });
 }

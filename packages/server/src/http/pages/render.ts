@@ -25,7 +25,14 @@ export async function sendPage(
   const csrfToken = csrfTokenFor(ctx, request, reply, signedIn);
   const settings = await readSettings(ctx.db);
   const markup = page(
-    { title: options.title, siteTitle: settings.title, csrfToken, user: signedIn?.user, flash: options.flash, head: options.head },
+    {
+      title: options.title,
+      siteTitle: settings.title,
+      csrfToken,
+      user: signedIn?.user,
+      flash: options.flash,
+      head: options.head,
+    },
     body(csrfToken),
   );
   return reply
@@ -36,7 +43,11 @@ export async function sendPage(
 }
 
 /** Sends signed-out visitors to the sign-in page, coming back here afterwards. */
-export async function requireSignedIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> {
+export async function requireSignedIn(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedIn | undefined> {
   const signedIn = await sessionOf(ctx, request);
   if (!signedIn) {
     await reply.redirect(`/login?redirect_to=${encodeURIComponent(request.url)}`, 302);
@@ -47,7 +58,9 @@ export async function requireSignedIn(ctx: AppContext, request: FastifyRequest, 
 
 /** Notices shown after a redirect: chosen by key from this fixed list, never echoed from the URL. */
 export function noticeFor(key: unknown, notices: Record<string, string>): PageChrome['flash'] {
-  return typeof key === 'string' && Object.hasOwn(notices, key) ? { kind: 'notice', text: notices[key]! } : undefined;
+  return typeof key === 'string' && Object.hasOwn(notices, key)
+    ? { kind: 'notice', text: notices[key]! }
+    : undefined;
 }
 
 export function formatTime(ms: number | null): string {

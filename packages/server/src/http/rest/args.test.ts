@@ -13,14 +13,39 @@ const fail = (fn: () => unknown): HttpError => {
 
 describe('validateArgs', () => {
   it('lists every missing required parameter', () => {
-    const e = fail(() => validateArgs({ a: { type: 'string', required: true }, b: { type: 'string', required: true } }, {}));
-    expect([e.status, e.code, e.message, e.data]).toEqual([400, 'rest_missing_callback_param', 'Missing parameter(s): a, b', { params: ['a', 'b'] }]);
+    const e = fail(() =>
+      validateArgs(
+        { a: { type: 'string', required: true }, b: { type: 'string', required: true } },
+        {},
+      ),
+    );
+    expect([e.status, e.code, e.message, e.data]).toEqual([
+      400,
+      'rest_missing_callback_param',
+      'Missing parameter(s): a, b',
+      { params: ['a', 'b'] },
+    ]);
   });
   it('coerces query strings and applies defaults', () => {
-    expect(validateArgs({ n: { type: 'integer' }, f: { type: 'boolean' }, l: { type: 'array', items: { type: 'string' } }, d: { type: 'string', default: 'view' } }, { n: '5', f: 'true', l: 'a,b' })).toEqual({ n: 5, f: true, l: ['a', 'b'], d: 'view' });
+    expect(
+      validateArgs(
+        {
+          n: { type: 'integer' },
+          f: { type: 'boolean' },
+          l: { type: 'array', items: { type: 'string' } },
+          d: { type: 'string', default: 'view' },
+        },
+        { n: '5', f: 'true', l: 'a,b' },
+      ),
+    ).toEqual({ n: 5, f: true, l: ['a', 'b'], d: 'view' });
   });
   it('reports invalid parameters with details', () => {
-    const e = fail(() => validateArgs({ c: { type: 'string', enum: ['view', 'edit'] }, n: { type: 'integer', minimum: 1 } }, { c: 'x', n: '1.5' }));
+    const e = fail(() =>
+      validateArgs(
+        { c: { type: 'string', enum: ['view', 'edit'] }, n: { type: 'integer', minimum: 1 } },
+        { c: 'x', n: '1.5' },
+      ),
+    );
     expect(e.code).toBe('rest_invalid_param');
     expect(Object.keys(e.data.params as object)).toEqual(['c', 'n']);
     expect((e.data.details as Record<string, { code: string }>).c!.code).toBe('rest_not_in_enum');

@@ -2,7 +2,14 @@ import { HttpError } from '../errors.js';
 
 /** A subset of WordPress's REST argument schema: enough to validate and to publish in the index. */
 export interface ArgSpec {
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | Array<'string' | 'integer' | 'boolean' | 'null'>;
+  type:
+    | 'string'
+    | 'integer'
+    | 'number'
+    | 'boolean'
+    | 'array'
+    | 'object'
+    | Array<'string' | 'integer' | 'boolean' | 'null'>;
   description?: string;
   required?: boolean;
   default?: unknown;
@@ -25,9 +32,16 @@ interface Problem {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function coerce(name: string, spec: ArgSpec, value: unknown): { ok: true; value: unknown } | { ok: false; problem: Problem } {
+function coerce(
+  name: string,
+  spec: ArgSpec,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; problem: Problem } {
   const types = Array.isArray(spec.type) ? spec.type : [spec.type];
-  let lastProblem: Problem = { code: 'rest_invalid_type', message: `${name} is not of type ${types.join(',')}.` };
+  let lastProblem: Problem = {
+    code: 'rest_invalid_type',
+    message: `${name} is not of type ${types.join(',')}.`,
+  };
   for (const type of types) {
     const result = coerceOne(name, spec, type, value);
     if (result.ok) return result;
@@ -36,29 +50,52 @@ function coerce(name: string, spec: ArgSpec, value: unknown): { ok: true; value:
   return { ok: false, problem: lastProblem };
 }
 
-function coerceOne(name: string, spec: ArgSpec, type: string, value: unknown): { ok: true; value: unknown } | { ok: false; problem: Problem } {
-  const invalidType: Problem = { code: 'rest_invalid_type', message: `${name} is not of type ${type}.` };
+function coerceOne(
+  name: string,
+  spec: ArgSpec,
+  type: string,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; problem: Problem } {
+  const invalidType: Problem = {
+    code: 'rest_invalid_type',
+    message: `${name} is not of type ${type}.`,
+  };
   switch (type) {
     case 'null':
-      return value === null || value === '' ? { ok: true, value: null } : { ok: false, problem: invalidType };
+      return value === null || value === ''
+        ? { ok: true, value: null }
+        : { ok: false, problem: invalidType };
     case 'boolean': {
       if (typeof value === 'boolean') return { ok: true, value };
       if (value === 'true' || value === '1' || value === 1) return { ok: true, value: true };
-      if (value === 'false' || value === '0' || value === 0 || value === '') return { ok: true, value: false };
+      if (value === 'false' || value === '0' || value === 0 || value === '')
+        return { ok: true, value: false };
       return { ok: false, problem: invalidType };
     }
     case 'integer':
     case 'number': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
-      if (!Number.isFinite(n) || (type === 'integer' && !Number.isInteger(n))) return { ok: false, problem: invalidType };
-      if ((spec.minimum !== undefined && n < spec.minimum) || (spec.maximum !== undefined && n > spec.maximum)) {
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())
+            ? Number(value)
+            : NaN;
+      if (!Number.isFinite(n) || (type === 'integer' && !Number.isInteger(n)))
+        return { ok: false, problem: invalidType };
+      if (
+        (spec.minimum !== undefined && n < spec.minimum) ||
+        (spec.maximum !== undefined && n > spec.maximum)
+      ) {
         const range =
           spec.minimum !== undefined && spec.maximum !== undefined
             ? `between ${spec.minimum} (inclusive) and ${spec.maximum} (inclusive)`
             : spec.minimum !== undefined
               ? `greater than or equal to ${spec.minimum}`
               : `less than or equal to ${spec.maximum}`;
-        return { ok: false, problem: { code: 'rest_out_of_bounds', message: `${name} must be ${range}` } };
+        return {
+          ok: false,
+          problem: { code: 'rest_out_of_bounds', message: `${name} must be ${range}` },
+        };
       }
       return checkEnum(name, spec, n);
     }
@@ -69,37 +106,81 @@ function coerceOne(name: string, spec: ArgSpec, type: string, value: unknown): {
       }
       const s = value as string;
       if (spec.minLength !== undefined && [...s].length < spec.minLength) {
-        return { ok: false, problem: { code: 'rest_too_short', message: `${name} must be at least ${spec.minLength} character${spec.minLength === 1 ? '' : 's'} long.` } };
+        return {
+          ok: false,
+          problem: {
+            code: 'rest_too_short',
+            message: `${name} must be at least ${spec.minLength} character${spec.minLength === 1 ? '' : 's'} long.`,
+          },
+        };
       }
       if (spec.maxLength !== undefined && [...s].length > spec.maxLength) {
-        return { ok: false, problem: { code: 'rest_too_long', message: `${name} must be at most ${spec.maxLength} characters long.` } };
+        return {
+          ok: false,
+          problem: {
+            code: 'rest_too_long',
+            message: `${name} must be at most ${spec.maxLength} characters long.`,
+          },
+        };
       }
-      if (spec.format === 'uuid' && s !== '' && !UUID.test(s)) return { ok: false, problem: { code: 'rest_invalid_uuid', message: `${name} is not a valid UUID.` } };
-      if (spec.format === 'email' && !/^[^\s@]+@[^\s@]+$/.test(s)) return { ok: false, problem: { code: 'rest_invalid_email', message: 'Invalid email address.' } };
-      if (spec.format === 'uri' && s !== '' && !URL.canParse(s)) return { ok: false, problem: { code: 'rest_invalid_uri', message: 'Invalid URL.' } };
+      if (spec.format === 'uuid' && s !== '' && !UUID.test(s))
+        return {
+          ok: false,
+          problem: { code: 'rest_invalid_uuid', message: `${name} is not a valid UUID.` },
+        };
+      if (spec.format === 'email' && !/^[^\s@]+@[^\s@]+$/.test(s))
+        return {
+          ok: false,
+          problem: { code: 'rest_invalid_email', message: 'Invalid email address.' },
+        };
+      if (spec.format === 'uri' && s !== '' && !URL.canParse(s))
+        return { ok: false, problem: { code: 'rest_invalid_uri', message: 'Invalid URL.' } };
       return checkEnum(name, spec, s);
     }
     case 'array': {
-      const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : null;
+      const list = Array.isArray(value)
+        ? value
+        : typeof value === 'string'
+          ? value.split(/[\s,]+/).filter(Boolean)
+          : null;
       if (!list) return { ok: false, problem: invalidType };
       const out: unknown[] = [];
       for (const [i, item] of list.entries()) {
-        const r = spec.items ? coerceOne(`${name}[${i}]`, { type: spec.items.type, ...(spec.items.enum ? { enum: spec.items.enum } : {}) }, spec.items.type, item) : { ok: true as const, value: item };
+        const r = spec.items
+          ? coerceOne(
+              `${name}[${i}]`,
+              { type: spec.items.type, ...(spec.items.enum ? { enum: spec.items.enum } : {}) },
+              spec.items.type,
+              item,
+            )
+          : { ok: true as const, value: item };
         if (!r.ok) return r;
         out.push(r.value);
       }
       return { ok: true, value: out };
     }
     case 'object':
-      return value && typeof value === 'object' && !Array.isArray(value) ? { ok: true, value } : { ok: false, problem: invalidType };
+      return value && typeof value === 'object' && !Array.isArray(value)
+        ? { ok: true, value }
+        : { ok: false, problem: invalidType };
     default:
       return { ok: false, problem: invalidType };
   }
 }
 
-function checkEnum(name: string, spec: ArgSpec, value: string | number): { ok: true; value: unknown } | { ok: false; problem: Problem } {
+function checkEnum(
+  name: string,
+  spec: ArgSpec,
+  value: string | number,
+): { ok: true; value: unknown } | { ok: false; problem: Problem } {
   if (spec.enum && !spec.enum.includes(value)) {
-    return { ok: false, problem: { code: 'rest_not_in_enum', message: `${name} is not one of ${spec.enum.join(', ')}.` } };
+    return {
+      ok: false,
+      problem: {
+        code: 'rest_not_in_enum',
+        message: `${name} is not one of ${spec.enum.join(', ')}.`,
+      },
+    };
   }
   return { ok: true, value };
 }
@@ -108,12 +189,20 @@ function checkEnum(name: string, spec: ArgSpec, value: string | number): { ok: t
  * Validates and coerces the merged request parameters against the specs, in WordPress's
  * order: all missing required parameters first, then all invalid ones.
  */
-export function validateArgs(specs: ArgSpecs, input: Record<string, unknown>): Record<string, unknown> {
+export function validateArgs(
+  specs: ArgSpecs,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
   const missing = Object.entries(specs)
     .filter(([name, spec]) => spec.required && (input[name] === undefined || input[name] === null))
     .map(([name]) => name);
   if (missing.length > 0) {
-    throw new HttpError(400, 'rest_missing_callback_param', `Missing parameter(s): ${missing.join(', ')}`, { params: missing });
+    throw new HttpError(
+      400,
+      'rest_missing_callback_param',
+      `Missing parameter(s): ${missing.join(', ')}`,
+      { params: missing },
+    );
   }
   const out: Record<string, unknown> = { ...input };
   const params: Record<string, string> = {};
@@ -133,7 +222,10 @@ export function validateArgs(specs: ArgSpecs, input: Record<string, unknown>): R
   }
   const invalid = Object.keys(params);
   if (invalid.length > 0) {
-    throw new HttpError(400, 'rest_invalid_param', `Invalid parameter(s): ${invalid.join(', ')}`, { params, details });
+    throw new HttpError(400, 'rest_invalid_param', `Invalid parameter(s): ${invalid.join(', ')}`, {
+      params,
+      details,
+    });
   }
   return out;
 }
@@ -141,6 +233,7 @@ export function validateArgs(specs: ArgSpecs, input: Record<string, unknown>): R
 /** The spec as the index publishes it. */
 export function describeArgs(specs: ArgSpecs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(specs)) out[name] = { ...spec, required: spec.required ?? false };
+  for (const [name, spec] of Object.entries(specs))
+    out[name] = { ...spec, required: spec.required ?? false };
   return out;
 }

@@ -10,7 +10,11 @@ import type { RestAuth } from './registry.js';
  * request token (X-WP-Nonce or _wpnonce), as in WordPress: without it the call is anonymous,
  * with a wrong one it is refused, so a page on another site can never ride the cookie.
  */
-export async function resolveRestAuth(ctx: AppContext, request: FastifyRequest, nonceParam: unknown): Promise<RestAuth> {
+export async function resolveRestAuth(
+  ctx: AppContext,
+  request: FastifyRequest,
+  nonceParam: unknown,
+): Promise<RestAuth> {
   const signedIn = await sessionOf(ctx, request);
   if (!signedIn) return { user: undefined, via: 'none' };
   const header = request.headers['x-wp-nonce'];

@@ -5,10 +5,25 @@ import { HttpError, toHttpError } from '../errors.js';
 import { describeArgs, validateArgs } from './args.js';
 import { resolveRestAuth } from './auth.js';
 import { filterFields, restHeaders } from './headers.js';
-import type { RegisteredRoute, RestAuth, RestMethod, RestRegistry, RestRequest } from './registry.js';
+import type {
+  RegisteredRoute,
+  RestAuth,
+  RestMethod,
+  RestRegistry,
+  RestRequest,
+} from './registry.js';
 
 const METHODS: readonly RestMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const RESERVED = new Set(['_fields', '_method', '_wpnonce', '_envelope', '_embed', '_locale', '_jsonp', 'rest_route']);
+const RESERVED = new Set([
+  '_fields',
+  '_method',
+  '_wpnonce',
+  '_envelope',
+  '_embed',
+  '_locale',
+  '_jsonp',
+  'rest_route',
+]);
 
 export function apiRoot(ctx: AppContext): string {
   return `${ctx.config.siteUrl}/wp-json/`;
@@ -34,13 +49,19 @@ function effectiveMethod(request: FastifyRequest, query: Record<string, unknown>
   return typeof override === 'string' ? override.toUpperCase() : m;
 }
 
-async function allowedMethods(route: RegisteredRoute, base: Omit<RestRequest, 'method' | 'args'>, params: Record<string, string>): Promise<string> {
+async function allowedMethods(
+  route: RegisteredRoute,
+  base: Omit<RestRequest, 'method' | 'args'>,
+  params: Record<string, string>,
+): Promise<string> {
   const allowed: string[] = [];
   for (const endpoint of route.endpoints) {
     let ok = true;
     if (endpoint.permission) {
       try {
-        ok = (await endpoint.permission({ ...base, method: endpoint.methods[0]!, args: params })) === true;
+        ok =
+          (await endpoint.permission({ ...base, method: endpoint.methods[0]!, args: params })) ===
+          true;
       } catch {
         ok = false;
       }
@@ -54,32 +75,52 @@ export function describeRoute(route: RegisteredRoute): Record<string, unknown> {
   return {
     namespace: route.namespace,
     methods: [...new Set(route.endpoints.flatMap((e) => e.methods))],
-    endpoints: route.endpoints.map((e) => ({ methods: e.methods, args: describeArgs(e.args ?? {}) })),
+    endpoints: route.endpoints.map((e) => ({
+      methods: e.methods,
+      args: describeArgs(e.args ?? {}),
+    })),
   };
 }
 
 export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
-  const send = (reply: FastifyReply, status: number, body: unknown, headers: Record<string, string>) => {
+  const send = (
+    reply: FastifyReply,
+    status: number,
+    body: unknown,
+    headers: Record<string, string>,
+  ) => {
     reply.code(status).headers(headers);
     return reply.send(JSON.stringify(body));
   };
 
-  return async function dispatch(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return async function dispatch(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> {
     const headers = restHeaders(apiRoot(ctx));
     const origin = request.headers.origin;
     // Cross-origin apps may read responses, but never with the browser's cookies.
     if (typeof origin === 'string') headers['access-control-allow-origin'] = origin;
     const query = (request.query ?? {}) as Record<string, unknown>;
-    const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as Record<string, unknown>) : {};
+    const body =
+      request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)
+        ? (request.body as Record<string, unknown>)
+        : {};
     try {
       const auth: RestAuth = await resolveRestAuth(ctx, request, query._wpnonce ?? body._wpnonce);
       if (auth.user) {
         headers.expires = 'Wed, 11 Jan 1984 05:00:00 GMT';
-        if (auth.via === 'cookie' && auth.session) headers['x-wp-nonce'] = csrfTokenForSession(ctx.keys, auth.session.id);
+        if (auth.via === 'cookie' && auth.session)
+          headers['x-wp-nonce'] = csrfTokenForSession(ctx.keys, auth.session.id);
       }
       const path = restPathOf(request.url);
       const matched = registry.match(path);
-      if (!matched) throw new HttpError(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+      if (!matched)
+        throw new HttpError(
+          404,
+          'rest_no_route',
+          'No route was found matching the URL and request method.',
+        );
       const { route, params } = matched;
       const base = { ctx, raw: request, auth };
       const method = effectiveMethod(request, query);
@@ -88,9 +129,16 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
         headers['access-control-allow-methods'] = headers.allow;
         return send(reply, 200, describeRoute(route), headers);
       }
-      const endpoint = METHODS.includes(method as RestMethod) ? route.endpoints.find((e) => e.methods.includes(method as RestMethod)) : undefined;
+      const endpoint = METHODS.includes(method as RestMethod)
+        ? route.endpoints.find((e) => e.methods.includes(method as RestMethod))
+        : undefined;
       headers.allow = await allowedMethods(route, base, params);
-      if (!endpoint) throw new HttpError(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+      if (!endpoint)
+        throw new HttpError(
+          404,
+          'rest_no_route',
+          'No route was found matching the URL and request method.',
+        );
 
       const input: Record<string, unknown> = {};
       for (const source of [query, body, params]) {
@@ -109,7 +157,16 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
       const httpError = toHttpError(error);
       if (!httpError) throw error;
       Object.assign(headers, httpError.headers);
-      return send(reply, httpError.status, { code: httpError.code, message: httpError.message, data: { status: httpError.status, ...httpError.data } }, headers);
+      return send(
+        reply,
+        httpError.status,
+        {
+          code: httpError.code,
+          message: httpError.message,
+          data: { status: httpError.status, ...httpError.data },
+        },
+        headers,
+      );
     }
   };
 }

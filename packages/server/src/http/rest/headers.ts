@@ -6,7 +6,8 @@ export function restHeaders(apiRoot: string): Record<string, string> {
     link: `<${apiRoot}>; rel="https://api.w.org/"`,
     'x-content-type-options': 'nosniff',
     'access-control-expose-headers': 'X-WP-Total, X-WP-TotalPages, Link',
-    'access-control-allow-headers': 'Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type',
+    'access-control-allow-headers':
+      'Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type',
     'cache-control': 'no-cache, must-revalidate, max-age=0',
     vary: 'Origin',
   };
@@ -23,7 +24,9 @@ export function filterFields(body: unknown, fieldsParam: unknown): unknown {
     if (!item || typeof item !== 'object' || Array.isArray(item)) return item;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(item)) {
-      const nested = fields.filter((f) => f.startsWith(`${key}.`)).map((f) => f.slice(key.length + 1));
+      const nested = fields
+        .filter((f) => f.startsWith(`${key}.`))
+        .map((f) => f.slice(key.length + 1));
       if (fields.includes(key)) out[key] = value;
       else if (nested.length > 0) out[key] = filterFields(value, nested);
     }

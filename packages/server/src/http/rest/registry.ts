@@ -55,9 +55,12 @@ export class RestRegistry {
   readonly routes: RegisteredRoute[] = [];
 
   register(definition: RestRouteDefinition): void {
-    const path = definition.namespace ? `/${definition.namespace}${definition.route}` : definition.route || '/';
+    const path = definition.namespace
+      ? `/${definition.namespace}${definition.route}`
+      : definition.route || '/';
     const source = path.replace(/\(\?P</g, '(?<');
-    if (this.routes.some((r) => r.path === path)) throw new Error(`REST route ${path} registered twice`);
+    if (this.routes.some((r) => r.path === path))
+      throw new Error(`REST route ${path} registered twice`);
     this.routes.push({ ...definition, path, pattern: new RegExp(`^${source}$`) });
   }
 

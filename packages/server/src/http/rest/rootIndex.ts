@@ -4,16 +4,28 @@ import { describeRoute } from './dispatch.js';
 import type { RestRegistry, RestRequest } from './registry.js';
 
 /** What the index says about authentication; the application-passwords module fills it in. */
-export type AuthenticationDiscovery = (req: RestRequest) => Promise<Record<string, unknown> | []> | Record<string, unknown> | [];
+export type AuthenticationDiscovery = (
+  req: RestRequest,
+) => Promise<Record<string, unknown> | []> | Record<string, unknown> | [];
 
-export function registerIndexRoutes(ctx: AppContext, registry: RestRegistry, authentication: AuthenticationDiscovery): void {
+export function registerIndexRoutes(
+  ctx: AppContext,
+  registry: RestRegistry,
+  authentication: AuthenticationDiscovery,
+): void {
   const routesOf = (namespace?: string) => {
     const out: Record<string, unknown> = {};
     for (const route of registry.routes) {
-      if (namespace !== undefined && route.namespace !== namespace && route.path !== `/${namespace}`) continue;
+      if (
+        namespace !== undefined &&
+        route.namespace !== namespace &&
+        route.path !== `/${namespace}`
+      )
+        continue;
       const entry: Record<string, unknown> = describeRoute(route);
       // Like WordPress, only routes without parameters link to themselves.
-      if (!route.path.includes('(?P<')) entry._links = { self: [{ href: `${ctx.config.siteUrl}/wp-json${route.path}` }] };
+      if (!route.path.includes('(?P<'))
+        entry._links = { self: [{ href: `${ctx.config.siteUrl}/wp-json${route.path}` }] };
       out[route.path] = entry;
     }
     return out;

@@ -12,7 +12,11 @@ export function isoWithOffset(ms: number): string {
 }
 
 /** A user as the wp/v2 users routes show it, key order as WordPress sends it. */
-export function userResource(siteUrl: string, user: User, context: Context): Record<string, unknown> {
+export function userResource(
+  siteUrl: string,
+  user: User,
+  context: Context,
+): Record<string, unknown> {
   const slug = userSlug(user.login);
   const avatar = (size: number) => `${siteUrl}/assets/avatar.svg?s=${size}`;
   const links = {

@@ -18,7 +18,9 @@ import type { ArgSpecs } from './args.js';
 import type { RestRegistry, RestRequest } from './registry.js';
 import { userResource, type Context } from './userShape.js';
 
-const CONTEXT_ARG = { context: { type: 'string', enum: ['view', 'embed', 'edit'], default: 'view' } } satisfies ArgSpecs;
+const CONTEXT_ARG = {
+  context: { type: 'string', enum: ['view', 'embed', 'edit'], default: 'view' },
+} satisfies ArgSpecs;
 
 const EDITABLE_ARGS = {
   name: { type: 'string', description: 'Display name for the user.', maxLength: 250 },
@@ -42,7 +44,11 @@ export interface UserRouteOptions {
   publishedAuthorIds(): Promise<Set<number>>;
 }
 
-export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, options: UserRouteOptions): void {
+export function registerUserRoutes(
+  ctx: AppContext,
+  registry: RestRegistry,
+  options: UserRouteOptions,
+): void {
   const site = ctx.config.siteUrl;
   const who = (req: RestRequest) => ({
     ip: clientIp(req.raw),
@@ -52,7 +58,10 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
 
   const target = async (req: RestRequest): Promise<User | HttpError> => {
     if (req.args.id === 'me' || req.args.id === undefined) {
-      return req.auth.user ?? new HttpError(401, 'rest_not_logged_in', 'You are not currently logged in.');
+      return (
+        req.auth.user ??
+        new HttpError(401, 'rest_not_logged_in', 'You are not currently logged in.')
+      );
     }
     const user = await findUserById(ctx.db, Number(req.args.id));
     return user ?? new HttpError(404, 'rest_user_invalid_id', 'Invalid user ID.');
@@ -73,7 +82,8 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
     const roles = req.args.roles as string[] | undefined;
     if (!roles || roles.length === 0) return undefined;
     const role = roles[0]!;
-    if (!isRole(role)) throw new HttpError(400, 'rest_user_invalid_role', `The role ${role} does not exist.`);
+    if (!isRole(role))
+      throw new HttpError(400, 'rest_user_invalid_role', `The role ${role} does not exist.`);
     return role;
   };
 
@@ -89,23 +99,43 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
           per_page: { type: 'integer', default: 10, minimum: 1, maximum: 100 },
           search: { type: 'string' },
           order: { type: 'string', default: 'asc', enum: ['asc', 'desc'] },
-          orderby: { type: 'string', default: 'name', enum: ['id', 'name', 'registered_date', 'slug', 'email'] },
+          orderby: {
+            type: 'string',
+            default: 'name',
+            enum: ['id', 'name', 'registered_date', 'slug', 'email'],
+          },
           roles: { type: 'array', items: { type: 'string' } },
         },
         permission: (req) => {
           const user = req.auth.user;
           if (req.args.context === 'edit' && !(user && can(user, 'list_users'))) {
-            return denied(req, 'rest_forbidden_context', 'Sorry, you are not allowed to list users.');
+            return denied(
+              req,
+              'rest_forbidden_context',
+              'Sorry, you are not allowed to list users.',
+            );
           }
           if (req.args.roles && !(user && can(user, 'list_users'))) {
-            return denied(req, 'rest_user_cannot_view', 'Sorry, you are not allowed to filter users by role.');
+            return denied(
+              req,
+              'rest_user_cannot_view',
+              'Sorry, you are not allowed to filter users by role.',
+            );
           }
           return true;
         },
         handler: async (req) => {
           const page = req.args.page as number;
           const perPage = req.args.per_page as number;
-          const orderBy = ({ id: 'id', name: 'display_name', registered_date: 'registered', slug: 'login', email: 'email' } as const)[req.args.orderby as 'id'];
+          const orderBy = (
+            {
+              id: 'id',
+              name: 'display_name',
+              registered_date: 'registered',
+              slug: 'login',
+              email: 'email',
+            } as const
+          )[req.args.orderby as 'id'];
           const mayList = req.auth.user !== undefined && can(req.auth.user, 'list_users');
           let { users, total } = await listUsers(ctx.db, {
             page: mayList ? page : 1,
@@ -134,34 +164,64 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
           username: { type: 'string', required: true },
           email: { type: 'string', format: 'email', required: true },
           password: { type: 'string', required: true },
-          ...Object.fromEntries(Object.entries(EDITABLE_ARGS).filter(([k]) => !['email', 'password'].includes(k))),
-          email_verified: { type: 'boolean', description: 'Latchkey: mark the address verified (administrators only).' },
+          ...Object.fromEntries(
+            Object.entries(EDITABLE_ARGS).filter(([k]) => !['email', 'password'].includes(k)),
+          ),
+          email_verified: {
+            type: 'boolean',
+            description: 'Latchkey: mark the address verified (administrators only).',
+          },
         },
         permission: (req) =>
           req.auth.user && can(req.auth.user, 'create_users')
             ? true
-            : denied(req, 'rest_cannot_create_user', 'Sorry, you are not allowed to create new users.'),
+            : denied(
+                req,
+                'rest_cannot_create_user',
+                'Sorry, you are not allowed to create new users.',
+              ),
         handler: async (req) => {
           const actor = req.auth.user!;
           const role = roleOf(req);
           if (role !== undefined && !can(actor, 'promote_users')) {
-            throw new HttpError(403, 'rest_cannot_edit_roles', 'Sorry, you are not allowed to edit roles of this user.');
+            throw new HttpError(
+              403,
+              'rest_cannot_edit_roles',
+              'Sorry, you are not allowed to edit roles of this user.',
+            );
           }
-          const user = await createUser(ctx.db, {
-            login: req.args.username as string,
-            email: req.args.email as string,
-            password: req.args.password as string,
-            role: role ?? 'subscriber',
-            displayName: req.args.name as string | undefined,
-            firstName: req.args.first_name as string | undefined,
-            lastName: req.args.last_name as string | undefined,
-            nickname: req.args.nickname as string | undefined,
-            description: req.args.description as string | undefined,
-            url: req.args.url as string | undefined,
-            emailVerified: req.args.email_verified === true && actor.role === 'administrator',
-          }, ctx.now());
-          await recordAuditEvent(ctx.db, { ...who(req), event: 'user.created', userId: user.id, details: { by: actor.id, role: user.role } }, ctx.now());
-          return { status: 201, body: userResource(site, user, 'edit'), headers: { location: `${site}/wp-json/wp/v2/users/${user.id}` } };
+          const user = await createUser(
+            ctx.db,
+            {
+              login: req.args.username as string,
+              email: req.args.email as string,
+              password: req.args.password as string,
+              role: role ?? 'subscriber',
+              displayName: req.args.name as string | undefined,
+              firstName: req.args.first_name as string | undefined,
+              lastName: req.args.last_name as string | undefined,
+              nickname: req.args.nickname as string | undefined,
+              description: req.args.description as string | undefined,
+              url: req.args.url as string | undefined,
+              emailVerified: req.args.email_verified === true && actor.role === 'administrator',
+            },
+            ctx.now(),
+          );
+          await recordAuditEvent(
+            ctx.db,
+            {
+              ...who(req),
+              event: 'user.created',
+              userId: user.id,
+              details: { by: actor.id, role: user.role },
+            },
+            ctx.now(),
+          );
+          return {
+            status: 201,
+            body: userResource(site, user, 'edit'),
+            headers: { location: `${site}/wp-json/wp/v2/users/${user.id}` },
+          };
         },
       },
     ],
@@ -182,14 +242,27 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
             if (t instanceof HttpError) return req.args.id === undefined ? true : t;
             const actor = req.auth.user;
             if (actor && actor.id === t.id) return true;
-            if (req.args.context === 'edit' && !(actor && can(actor, { capability: 'edit_user', user: t }))) {
-              return denied(req, 'rest_user_cannot_view', 'Sorry, you are not allowed to list users.');
+            if (
+              req.args.context === 'edit' &&
+              !(actor && can(actor, { capability: 'edit_user', user: t }))
+            ) {
+              return denied(
+                req,
+                'rest_user_cannot_view',
+                'Sorry, you are not allowed to list users.',
+              );
             }
             if (actor && can(actor, 'list_users')) return true;
             if ((await options.publishedAuthorIds()).has(t.id) && !t.disabled) return true;
-            return denied(req, 'rest_user_cannot_view', 'Sorry, you are not allowed to list users.');
+            return denied(
+              req,
+              'rest_user_cannot_view',
+              'Sorry, you are not allowed to list users.',
+            );
           },
-          handler: async (req) => ({ body: userResource(site, await requireTarget(req), req.args.context as Context) }),
+          handler: async (req) => ({
+            body: userResource(site, await requireTarget(req), req.args.context as Context),
+          }),
         },
         {
           methods: ['POST', 'PUT', 'PATCH'],
@@ -199,10 +272,21 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
             if (t instanceof HttpError) return t;
             const actor = req.auth.user;
             if (!actor || !can(actor, { capability: 'edit_user', user: t })) {
-              return denied(req, 'rest_cannot_edit', 'Sorry, you are not allowed to edit this user.');
+              return denied(
+                req,
+                'rest_cannot_edit',
+                'Sorry, you are not allowed to edit this user.',
+              );
             }
-            if (req.args.roles !== undefined && !can(actor, { capability: 'promote_user', user: t })) {
-              return new HttpError(403, 'rest_cannot_edit_roles', 'Sorry, you are not allowed to edit roles of this user.');
+            if (
+              req.args.roles !== undefined &&
+              !can(actor, { capability: 'promote_user', user: t })
+            ) {
+              return new HttpError(
+                403,
+                'rest_cannot_edit_roles',
+                'Sorry, you are not allowed to edit roles of this user.',
+              );
             }
             return true;
           },
@@ -223,13 +307,36 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
               role,
             });
             if (role !== undefined) {
-              await recordAuditEvent(ctx.db, { ...who(req), event: 'user.role_changed', userId: user.id, details: { by: req.auth.user!.id, to: role } }, ctx.now());
+              await recordAuditEvent(
+                ctx.db,
+                {
+                  ...who(req),
+                  event: 'user.role_changed',
+                  userId: user.id,
+                  details: { by: req.auth.user!.id, to: role },
+                },
+                ctx.now(),
+              );
             }
             if (typeof req.args.password === 'string') {
               await setUserPassword(ctx.db, user.id, req.args.password);
-              const keep = req.auth.via === 'cookie' && req.auth.session && user.id === req.auth.user!.id ? req.auth.session.id : undefined;
-              const ended = keep ? await endOtherSessions(ctx.db, user.id, keep) : await endAllSessions(ctx.db, user.id);
-              await recordAuditEvent(ctx.db, { ...who(req), event: 'password.changed', userId: user.id, details: { by: req.auth.user!.id, sessions_ended: ended } }, ctx.now());
+              const keep =
+                req.auth.via === 'cookie' && req.auth.session && user.id === req.auth.user!.id
+                  ? req.auth.session.id
+                  : undefined;
+              const ended = keep
+                ? await endOtherSessions(ctx.db, user.id, keep)
+                : await endAllSessions(ctx.db, user.id);
+              await recordAuditEvent(
+                ctx.db,
+                {
+                  ...who(req),
+                  event: 'password.changed',
+                  userId: user.id,
+                  details: { by: req.auth.user!.id, sessions_ended: ended },
+                },
+                ctx.now(),
+              );
               user = (await findUserById(ctx.db, user.id))!;
             }
             return { body: userResource(site, user, 'edit') };
@@ -239,8 +346,16 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
           methods: ['DELETE'],
           args: {
             ...idArg,
-            force: { type: 'boolean', default: false, description: 'Required to be true, as users do not support trashing.' },
-            reassign: { type: 'integer', required: true, description: 'Reassign the deleted user\'s posts and links to this user ID.' },
+            force: {
+              type: 'boolean',
+              default: false,
+              description: 'Required to be true, as users do not support trashing.',
+            },
+            reassign: {
+              type: 'integer',
+              required: true,
+              description: "Reassign the deleted user's posts and links to this user ID.",
+            },
           },
           permission: async (req) => {
             const t = await targetOf(req);
@@ -248,26 +363,52 @@ export function registerUserRoutes(ctx: AppContext, registry: RestRegistry, opti
             const actor = req.auth.user;
             return actor && can(actor, { capability: 'delete_user', user: t })
               ? true
-              : denied(req, 'rest_user_cannot_delete', 'Sorry, you are not allowed to delete this user.');
+              : denied(
+                  req,
+                  'rest_user_cannot_delete',
+                  'Sorry, you are not allowed to delete this user.',
+                );
           },
           handler: async (req) => {
             const user = await requireTarget(req);
             if (req.args.force !== true) {
-              throw new HttpError(501, 'rest_trash_not_supported', "Users do not support trashing. Set 'force' to true to delete.");
+              throw new HttpError(
+                501,
+                'rest_trash_not_supported',
+                "Users do not support trashing. Set 'force' to true to delete.",
+              );
             }
             const reassign = req.args.reassign as number;
-            if (reassign !== 0 && (reassign === user.id || !(await findUserById(ctx.db, reassign)))) {
-              throw new HttpError(400, 'rest_user_invalid_reassign', 'Invalid user ID for reassignment.');
+            if (
+              reassign !== 0 &&
+              (reassign === user.id || !(await findUserById(ctx.db, reassign)))
+            ) {
+              throw new HttpError(
+                400,
+                'rest_user_invalid_reassign',
+                'Invalid user ID for reassignment.',
+              );
             }
             const previous = userResource(site, user, 'edit');
             await deleteUser(ctx.db, user);
-            await recordAuditEvent(ctx.db, { ...who(req), event: 'user.deleted', userId: user.id, details: { by: req.auth.user!.id, login: user.login } }, ctx.now());
+            await recordAuditEvent(
+              ctx.db,
+              {
+                ...who(req),
+                event: 'user.deleted',
+                userId: user.id,
+                details: { by: req.auth.user!.id, login: user.login },
+              },
+              ctx.now(),
+            );
             return { body: { deleted: true, previous } };
           },
         },
       ],
     });
 
-  single('/users/(?P<id>[\\d]+)', { id: { type: 'integer', description: 'Unique identifier for the user.' } });
+  single('/users/(?P<id>[\\d]+)', {
+    id: { type: 'integer', description: 'Unique identifier for the user.' },
+  });
   single('/users/me', {});
 }

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { MigrationContext } from './index.js';
 
-export async function up(db: Kysely<unknown>, { idType, idKey, bigint }: MigrationContext): Promise<void> {
+export async function up(
+  db: Kysely<unknown>,
+  { idType, idKey, bigint }: MigrationContext,
+): Promise<void> {
   await db.schema
     .createTable('users')
     .addColumn('id', idType, idKey)
@@ -50,7 +53,11 @@ export async function up(db: Kysely<unknown>, { idType, idKey, bigint }: Migrati
     .addColumn('credential', 'varchar(64)')
     .addColumn('details', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_events_user_time').on('audit_events').columns(['user_id', 'id']).execute();
+  await db.schema
+    .createIndex('audit_events_user_time')
+    .on('audit_events')
+    .columns(['user_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('settings')

@@ -18,13 +18,14 @@ const MIGRATIONS: Record<string, MigrationModule> = {
 /** One set of migrations for both dialects; the context carries the few type differences. */
 export function migrationProvider(dialect: 'sqlite' | 'postgres'): MigrationProvider {
   const ctx: MigrationContext =
-        dialect === 'sqlite'
+    dialect === 'sqlite'
       ? { idType: 'integer', bigint: 'integer', idKey: (c) => c.primaryKey().autoIncrement() }
       : { idType: 'serial', bigint: 'bigint', idKey: (c) => c.primaryKey() };
   return {
     async getMigrations() {
       const out: Record<string, Migration> = {};
-      for (const [name, mod] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => mod.up(db, ctx) };
+      for (const [name, mod] of Object.entries(MIGRATIONS))
+        out[name] = { up: (db) => mod.up(db, ctx) };
       return out;
     },
   };
