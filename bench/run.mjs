@@ -8,7 +8,6 @@
 // autocannon, prints a Markdown table on stdout (progress goes to stderr) and stops the server,
 // also on errors, Ctrl-C and the overall deadline.
 
-/* global fetch, AbortSignal */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { URLSearchParams, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,8 +28,9 @@ const ADMIN_LOGIN = 'admin';
 
 /**
  * The scenarios, in the order `all` runs them. `wrong-password` must stay last: its failures
- * lock 127.0.0.1 out of password sign-in (30 failed credentials per 5 minutes per address,
- * 100 per hour per account), which would turn a later `sign-in` run into 429s.
+ * lock 127.0.0.1 out of password sign-in (a 30 s wait after 5 failures for one account and
+ * address, 5 minutes after 30 failed credentials from one address), which would turn a later
+ * `sign-in` run into 429s.
  */
 const SCENARIOS = {
   'wp-json': {
@@ -89,11 +89,15 @@ function parseOptions(argv) {
   if (values.help) return { help: true };
   const duration = Number(values.duration);
   if (!Number.isInteger(duration) || duration < 1 || duration > 3600) {
-    throw new UsageError(`--duration: expected whole seconds from 1 to 3600, got "${values.duration}"`);
+    throw new UsageError(
+      `--duration: expected whole seconds from 1 to 3600, got "${values.duration}"`,
+    );
   }
   const connections = Number(values.connections);
   if (!Number.isInteger(connections) || connections < 1 || connections > 1000) {
-    throw new UsageError(`--connections: expected an integer from 1 to 1000, got "${values.connections}"`);
+    throw new UsageError(
+      `--connections: expected an integer from 1 to 1000, got "${values.connections}"`,
+    );
   }
   const names =
     values.scenario === 'all'
@@ -231,6 +235,53 @@ async function stopServer(server) {
   }
 }
 
+/**
+ * CPU accounting for one scenario (Linux only; undefined elsewhere): machine-wide busy time from
+ * /proc/stat, the server's from /proc/<pid>/stat, this process's (autocannon) from
+ * process.cpuUsage(). "Other" is whatever else ran on the machine meanwhile; a large value means
+ * the numbers were disturbed.
+ */
+function cpuSnapshot(server) {
+  try {
+    const ticks = 100; // USER_HZ on Linux
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal = 0] = line;
+    const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const usage = process.cpuUsage();
+    return {
+      at: process.hrtime.bigint(),
+      busy: (user + nice + system + irq + softirq) / ticks,
+      idle: (idle + iowait) / ticks,
+      steal: steal / ticks,
+      server: (Number(fields[11]) + Number(fields[12])) / ticks,
+      harness: (usage.user + usage.system) / 1e6,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Average cores used between two snapshots. */
+function cpuBetween(a, b) {
+  if (!a || !b) return undefined;
+  const seconds = Number(b.at - a.at) / 1e9;
+  const cores = (x) => Math.max(0, x) / seconds;
+  const busy = b.busy - a.busy;
+  const server = b.server - a.server;
+  const harness = b.harness - a.harness;
+  return {
+    server: cores(server),
+    harness: cores(harness),
+    other: cores(busy - server - harness),
+    steal: cores(b.steal - a.steal),
+  };
+}
+
 /** Resident memory of the server process (Linux only; undefined elsewhere). */
 function serverMemory(server) {
   try {
@@ -249,7 +300,8 @@ function serverMemory(server) {
 async function fetchCsrf(server) {
   const res = await fetch(`${server.origin}/login`, { signal: AbortSignal.timeout(5000) });
   const page = await res.text();
-  const cookie = /(?:^|,\s*)(latchkey_csrf=[^;,\s]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  const setCookies = res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie') ?? ''];
+  const cookie = setCookies.map((c) => /^\s*(latchkey_csrf=[^;,\s]+)/.exec(c)?.[1]).find(Boolean);
   const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
   if (res.status !== 200 || !cookie || !token) {
     throw new Error(
@@ -317,6 +369,7 @@ async function runScenario(name, server, { duration, connections }) {
   const scenario = SCENARIOS[name];
   const request = await scenario.prepare(server);
   log(`${name}: ${request.method} ${request.path}, ${connections} connections, ${duration} s`);
+  const cpuBefore = cpuSnapshot(server);
   const { result, times } = await runAutocannon({
     url: `${server.origin}${request.path}`,
     method: request.method,
@@ -326,6 +379,7 @@ async function runScenario(name, server, { duration, connections }) {
     duration,
     timeout: 10,
   });
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot(server));
   const sorted = Float64Array.from(times).sort();
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
@@ -348,6 +402,7 @@ async function runScenario(name, server, { duration, connections }) {
     errors: result.errors,
     timeouts: result.timeouts,
     memory: serverMemory(server),
+    cpu,
   };
 }
 
@@ -480,8 +535,20 @@ async function main() {
       const mem = r.memory
         ? `server RSS ${fmt(r.memory.rssMiB)} MiB (peak so far ${fmt(r.memory.peakMiB)} MiB)`
         : 'server RSS n/a';
+      const cpu = r.cpu
+        ? `CPU in cores: server ${fmt(r.cpu.server, 2)}, autocannon ${fmt(r.cpu.harness, 2)}, ` +
+          `other processes ${fmt(r.cpu.other, 2)}${r.cpu.steal >= 0.05 ? `, steal ${fmt(r.cpu.steal, 2)}` : ''}`
+        : 'CPU n/a';
       console.log(
-        `- \`${r.name}\`: ${r.describe}; ${fmt(r.seconds, 2)} s, max ${ms(r.max)} ms; ${mem}`,
+        `- \`${r.name}\`: ${r.describe}; ${fmt(r.seconds, 2)} s, max ${ms(r.max)} ms; ${cpu}; ${mem}`,
+      );
+    }
+    const disturbed = rows.filter((r) => r.cpu && r.cpu.other >= 0.25);
+    if (disturbed.length > 0) {
+      console.log(
+        `\nWarning: other processes used CPU during ${disturbed
+          .map((r) => `\`${r.name}\` (${fmt(r.cpu.other, 2)} cores)`)
+          .join(', ')}; those numbers are disturbed. Rerun on a quiet machine.`,
       );
     }
     if (serverLog.length > 0) {

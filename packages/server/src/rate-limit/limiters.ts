@@ -2,13 +2,14 @@ import { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
+  RateLimiterRes,
   type RateLimiterAbstract,
-  type RateLimiterRes,
 } from 'rate-limiter-flexible';
 import {
   ACCOUNT_FAILURES_PER_HOUR,
   ADDRESS_FAILURES_PER_WINDOW,
   ADDRESS_WINDOW_SECONDS,
+  SIGN_IN_FREE_FAILURES,
   SIGN_IN_MAX_WAIT_SECONDS,
   signInWaitSeconds,
 } from './policies.js';
@@ -16,11 +17,15 @@ import {
 export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface Limiters {
-  /** Sign-in with an account password: per (account, address) waits and a per-account cap. */
+  /**
+   * Sign-in with an account password. `begin` reserves the attempt atomically *before* the
+   * (slow) password check, so a burst of concurrent guesses cannot all slip past the limits
+   * while the first ones are still hashing; `succeed` gives the reservation back.
+   */
   signIn: {
-    check(accountKey: string, addressKey: string): Promise<LimitDecision>;
-    recordFailure(accountKey: string, addressKey: string): Promise<void>;
-    recordSuccess(accountKey: string, addressKey: string): Promise<void>;
+    begin(accountKey: string, addressKey: string): Promise<LimitDecision>;
+    fail(accountKey: string, addressKey: string): Promise<void>;
+    succeed(accountKey: string, addressKey: string): Promise<void>;
   };
   /** Failed credentials of any kind from one client address (§7: 30 per 5 minutes). */
   credentialFailures: {
@@ -38,6 +43,22 @@ export interface LimiterOptions {
 }
 
 const DAY_SECONDS = 24 * 3600;
+
+const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+/** `consume` that reports a refusal as a value instead of a rejection. */
+async function tryConsume(
+  limiter: RateLimiterAbstract,
+  key: string,
+): Promise<{ ok: true } | { ok: false; res: RateLimiterRes }> {
+  try {
+    await limiter.consume(key, 1);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return { ok: false, res: error };
+    throw error;
+  }
+}
 
 export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Promise<Limiters> {
   let redis: Redis | undefined;
@@ -59,51 +80,66 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
         })
       : new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration });
 
-  const pairFailures = make('signin-pair', 1_000_000, DAY_SECONDS);
-  const pairWait = make('signin-wait', 1, SIGN_IN_MAX_WAIT_SECONDS);
-  const accountFailures = make('signin-account', ACCOUNT_FAILURES_PER_HOUR, 3600);
   const addressFailures = make(
     'credential-address',
     ADDRESS_FAILURES_PER_WINDOW,
     ADDRESS_WINDOW_SECONDS,
   );
-
-  const waitFrom = (res: RateLimiterRes | null, points: number): number =>
-    res && res.consumedPoints >= points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  const accountFailures = make('signin-account', ACCOUNT_FAILURES_PER_HOUR, 3600);
+  /** Attempts per (account, address) that failed or are still being checked. */
+  const pairAttempts = make('signin-pair', 1_000_000, DAY_SECONDS);
+  /** Past the free failures, one attempt at a time, and only once the wait is over. */
+  const pairGate = make('signin-gate', 1, SIGN_IN_MAX_WAIT_SECONDS);
 
   return {
     store: redis ? 'redis' : 'memory',
     signIn: {
-      async check(accountKey, addressKey) {
+      async begin(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;
-        const [wait, account] = await Promise.all([
-          pairWait.get(pair),
-          accountFailures.get(accountKey),
-        ]);
-        const seconds = Math.max(waitFrom(wait, 1), waitFrom(account, ACCOUNT_FAILURES_PER_HOUR));
-        return seconds > 0 ? { allowed: false, retryAfterSeconds: seconds } : { allowed: true };
+        const address = await tryConsume(addressFailures, addressKey);
+        if (!address.ok) return { allowed: false, retryAfterSeconds: seconds(address.res) };
+        const account = await tryConsume(accountFailures, accountKey);
+        if (!account.ok) {
+          await addressFailures.reward(addressKey, 1);
+          return { allowed: false, retryAfterSeconds: seconds(account.res) };
+        }
+        const attempts = await pairAttempts.penalty(pair, 1);
+        if (attempts.consumedPoints > SIGN_IN_FREE_FAILURES) {
+          const gate = await tryConsume(pairGate, pair);
+          if (!gate.ok) {
+            // Refused before any check: this attempt is neither counted nor checked.
+            await Promise.all([
+              addressFailures.reward(addressKey, 1),
+              accountFailures.reward(accountKey, 1),
+              pairAttempts.reward(pair, 1),
+            ]);
+            return { allowed: false, retryAfterSeconds: seconds(gate.res) };
+          }
+        }
+        return { allowed: true };
       },
-      async recordFailure(accountKey, addressKey) {
+      async fail(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;
-        const [res] = await Promise.all([
-          pairFailures.penalty(pair, 1),
-          accountFailures.penalty(accountKey, 1),
-        ]);
-        const wait = signInWaitSeconds(res.consumedPoints);
-        if (wait > 0) await pairWait.block(pair, wait);
+        const attempts = await pairAttempts.get(pair);
+        const wait = signInWaitSeconds(attempts?.consumedPoints ?? 0);
+        if (wait > 0) await pairGate.block(pair, wait);
       },
-      async recordSuccess(accountKey, addressKey) {
+      async succeed(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;
-        await Promise.all([pairFailures.delete(pair), pairWait.delete(pair)]);
+        await Promise.all([
+          addressFailures.reward(addressKey, 1),
+          accountFailures.reward(accountKey, 1),
+          pairAttempts.delete(pair),
+          pairGate.delete(pair),
+        ]);
       },
     },
     credentialFailures: {
       async check(addressKey) {
-        const seconds = waitFrom(
-          await addressFailures.get(addressKey),
-          ADDRESS_FAILURES_PER_WINDOW,
-        );
-        return seconds > 0 ? { allowed: false, retryAfterSeconds: seconds } : { allowed: true };
+        const res = await addressFailures.get(addressKey);
+        return res && res.consumedPoints >= ADDRESS_FAILURES_PER_WINDOW
+          ? { allowed: false, retryAfterSeconds: seconds(res) }
+          : { allowed: true };
       },
       async recordFailure(addressKey) {
         await addressFailures.penalty(addressKey, 1);

@@ -42,29 +42,23 @@ export async function signInWithPassword(
   attempt: SignInAttempt,
 ): Promise<SignInResult> {
   const { db, limiters } = deps;
-  const address = await limiters.credentialFailures.check(attempt.addressKey);
-  if (!address.allowed)
-    return { ok: false, reason: 'throttled', retryAfterSeconds: address.retryAfterSeconds };
-
   const user = await findUserByLoginOrEmail(db, attempt.log);
   // Keyed by account when it exists, else by the typed name, so a waiting period looks the
   // same for logins that exist and logins that do not.
   const accountKey = user
     ? `user:${user.id}`
     : `name:${attempt.log.trim().toLowerCase().slice(0, 254)}`;
-  const limit = await limiters.signIn.check(accountKey, attempt.addressKey);
-  if (!limit.allowed)
+  const limit = await limiters.signIn.begin(accountKey, attempt.addressKey);
+  if (!limit.allowed) {
     return { ok: false, reason: 'throttled', retryAfterSeconds: limit.retryAfterSeconds };
+  }
 
   let passwordOk = false;
   if (user) passwordOk = await verifyAccountPassword(user.passwordHash, attempt.pwd);
   else await burnVerificationTime(attempt.pwd);
 
   if (!user || !passwordOk) {
-    await Promise.all([
-      limiters.signIn.recordFailure(accountKey, attempt.addressKey),
-      limiters.credentialFailures.recordFailure(attempt.addressKey),
-    ]);
+    await limiters.signIn.fail(accountKey, attempt.addressKey);
     await recordAuditEvent(
       db,
       {
@@ -79,7 +73,7 @@ export async function signInWithPassword(
     );
     return { ok: false, reason: 'invalid_credentials' };
   }
-  await limiters.signIn.recordSuccess(accountKey, attempt.addressKey);
+  await limiters.signIn.succeed(accountKey, attempt.addressKey);
   if (user.disabled) {
     await recordAuditEvent(
       db,

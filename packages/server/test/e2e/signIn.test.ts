@@ -80,6 +80,18 @@ describe.each(STORES)('sign-in and sessions ($name)', (store) => {
     }
   });
 
+  it('a concurrent burst of guesses gets no more password checks than the free ones', async () => {
+    await server.createUser('burst', 'subscriber');
+    const browser = new BrowserClient(server.url);
+    await browser.get('/login');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => browser.postForm('/login', { log: 'burst', pwd: 'guess' })),
+    );
+    const checked = responses.filter((r) => r.status === 200).length;
+    expect(checked).toBeLessThanOrEqual(6);
+    expect(responses.filter((r) => r.status === 429).length).toBe(20 - checked);
+  });
+
   it('gives a remember-me session a 14-day cookie', async () => {
     const browser = new BrowserClient(server.url);
     const response = await browser.signIn('admin', ADMIN_PASSWORD, { rememberme: 'forever' });
