@@ -11,13 +11,8 @@ export function registerHomePage(app: FastifyInstance, ctx: AppContext): void {
     const settings = await readSettings(ctx.db);
     const root = apiRoot(ctx);
     reply.header('link', `<${root}>; rel="https://api.w.org/"`);
-    const head = html`<link rel="https://api.w.org/" href="${root}" />
-      <link
-        rel="EditURI"
-        type="application/rsd+xml"
-        title="RSD"
-        href="${ctx.config.siteUrl}/xmlrpc.php?rsd"
-      />`;
+    const head = html`<link rel="https://api.w.org/" href="${root}">
+<link rel="EditURI" type="application/rsd+xml" title="RSD" href="${ctx.config.siteUrl}/xmlrpc.php?rsd">`;
     return sendPage(
       ctx,
       request,
