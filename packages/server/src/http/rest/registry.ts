@@ -37,8 +37,16 @@ export interface RestEndpoint {
   handler: (req: RestRequest) => Promise<RestResult> | RestResult;
 }
 
+/**
+ * What an application password's scope must include to call a route: `content` routes serve
+ * posts, pages, terms, media and one's own profile; everything else is `full` (the default).
+ */
+export type ScopeTier = 'content' | 'full';
+
 export interface RestRouteDefinition {
   namespace: string;
+  /** Declared where the route is registered; undeclared means `full`. */
+  tier?: ScopeTier;
   /** WordPress-style pattern after the namespace, e.g. `/users/(?P<id>[\d]+)`. */
   route: string;
   endpoints: RestEndpoint[];
