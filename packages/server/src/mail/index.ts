@@ -1,0 +1,8 @@
+export { createMailer, type Mailer, type MailerOptions } from './createMailer.js';
+export { mailFromAddress } from './mailFromAddress.js';
+export type { MailContent, OutgoingMail, SendResult } from './message.js';
+export {
+  applicationPasswordCreated,
+  plainMessage,
+  type ApplicationPasswordCreatedMail,
+} from './templates/index.js';

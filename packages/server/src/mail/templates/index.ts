@@ -1,0 +1,5 @@
+export {
+  applicationPasswordCreated,
+  type ApplicationPasswordCreatedMail,
+} from './applicationPasswordCreated.js';
+export { plainMessage } from './plainMessage.js';
