@@ -7,6 +7,7 @@ import { buildHttpApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
+import { createMailer, mailFromAddress } from './mail/index.js';
 import { createLimiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
 import { openStore, type Store } from './store/index.js';
@@ -57,6 +58,12 @@ export async function createLatchkey(
     throw error;
   }
 
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: mailFromAddress(config.siteUrl),
+    logger,
+  });
   const ctx: AppContext = {
     config,
     db: store.db,
@@ -64,6 +71,7 @@ export async function createLatchkey(
     keys,
     limiters,
     logger,
+    mailer,
     metrics: createMetrics(),
     now,
   };
@@ -85,6 +93,7 @@ export async function createLatchkey(
     async close() {
       clearInterval(sweeper);
       await app.close();
+      await mailer.close();
       await limiters.close();
       await store.close();
     },
