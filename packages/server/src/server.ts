@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { bootstrapAdministrator } from './accounts/index.js';
+import { LastUsedTracker } from './app-passwords/index.js';
+import { AuditBuffer } from './audit/index.js';
 import { loadInstallationKey, type Config } from './config/index.js';
 import { deriveKeys } from './crypto/index.js';
 import { buildHttpApp } from './http/app.js';
@@ -19,12 +21,16 @@ export interface LatchkeyOptions {
   /** Where the one-time admin password line goes (the console by default). */
   announce?: (line: string) => void;
   logDestination?: DestinationStream;
+  /** How often buffered last-used data is written (default 60 s). */
+  flushIntervalMs?: number;
 }
 
 export interface Latchkey {
   app: FastifyInstance;
   ctx: AppContext;
   store: Store;
+  /** Writes buffered last-used data and audit events now (also every minute and at close). */
+  flush(): Promise<void>;
   /** Starts listening; resolves to the address actually bound. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -73,6 +79,8 @@ export async function createLatchkey(
     logger,
     mailer,
     metrics: createMetrics(),
+    lastUsed: new LastUsedTracker(),
+    auditBuffer: new AuditBuffer(),
     now,
   };
   const app = await buildHttpApp(ctx);
@@ -82,6 +90,15 @@ export async function createLatchkey(
     );
   }, 3600_000);
   sweeper.unref();
+  /** Last-used data and hot-path audit events reach the store at most this late. */
+  const flush = async () => {
+    await ctx.lastUsed.flush(store.db);
+    await ctx.auditBuffer.flush(store.db);
+  };
+  const flusher = setInterval(() => {
+    flush().catch((err: unknown) => logger.warn({ err }, 'flushing last-used data failed'));
+  }, options.flushIntervalMs ?? 60_000);
+  flusher.unref();
 
   return {
     app,
@@ -90,10 +107,13 @@ export async function createLatchkey(
     async listen() {
       return app.listen({ host: config.host, port: config.port });
     },
+    flush,
     async close() {
       clearInterval(sweeper);
+      clearInterval(flusher);
       await app.close();
       await mailer.close();
+      await flush().catch((err: unknown) => logger.error({ err }, 'final flush failed'));
       await limiters.close();
       await store.close();
     },

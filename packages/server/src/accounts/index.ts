@@ -34,6 +34,7 @@ export {
   setUserPassword,
   setUserDisabled,
   deleteUser,
+  toUser,
   type User,
   type NewUser,
   type UserChanges,

@@ -14,6 +14,8 @@ export const AUDIT_EVENTS = [
   'app_password.revoked',
   'app_password.blocked',
   'app_password.failure',
+  'app_password.new_ip',
+  'app_password.unblocked',
   'session.ended',
   'password.changed',
   'password.forced_reset',
@@ -68,10 +70,11 @@ export async function recordAuditEvent(
 
 export async function listAuditEvents(
   db: Kysely<Database>,
-  q: { userId?: number; page: number; perPage: number },
+  q: { userId?: number; credential?: string; page: number; perPage: number },
 ): Promise<{ events: AuditEvent[]; total: number }> {
   let base = db.selectFrom('audit_events');
   if (q.userId !== undefined) base = base.where('user_id', '=', q.userId);
+  if (q.credential !== undefined) base = base.where('credential', '=', q.credential);
   const count = await base
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();

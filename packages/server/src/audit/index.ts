@@ -6,3 +6,4 @@ export {
   type AuditEventInput,
   type AuditEventName,
 } from './events.js';
+export { AuditBuffer } from './buffer.js';

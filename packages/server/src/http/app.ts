@@ -11,9 +11,10 @@ import { constantTimeEqual } from '../crypto/index.js';
 import type { AppContext } from './context.js';
 import { HttpError, toHttpError } from './errors.js';
 import { html } from './html.js';
-import { SITE_CSS } from './layout.js';
+import { SITE_CSS, SITE_JS } from './layout.js';
 import { registerAccountPages } from './pages/account.js';
 import { registerAdminUserPages } from './pages/adminUsers.js';
+import { registerApplicationPasswordPages } from './pages/appPasswordPages.js';
 import { registerHomePage } from './pages/home.js';
 import { sendPage } from './pages/render.js';
 import { registerSignInPages } from './pages/signIn.js';
@@ -22,6 +23,8 @@ import { restHeaders } from './rest/headers.js';
 import { RestRegistry } from './rest/registry.js';
 import { registerIndexRoutes } from './rest/rootIndex.js';
 import { registerUserRoutes } from './rest/users.js';
+import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
+import { applicationPasswordsAvailableFor } from './rest/auth.js';
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -162,8 +165,17 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
 
   // REST
   const registry = new RestRegistry();
-  registerIndexRoutes(ctx, registry, () => []);
+  registerIndexRoutes(ctx, registry, async (req) =>
+    (await applicationPasswordsAvailableFor(ctx, req.raw))
+      ? {
+          'application-passwords': {
+            endpoints: { authorization: `${ctx.config.siteUrl}/authorize-application` },
+          },
+        }
+      : [],
+  );
   registerUserRoutes(ctx, registry, { publishedAuthorIds: async () => new Set() });
+  registerApplicationPasswordRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
     app.route({
@@ -178,12 +190,19 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSignInPages(app, ctx);
   registerAccountPages(app, ctx);
   registerAdminUserPages(app, ctx);
+  registerApplicationPasswordPages(app, ctx);
 
   app.get('/assets/site.css', async (_request, reply) =>
     reply
       .type('text/css; charset=utf-8')
       .header('cache-control', 'public, max-age=3600')
       .send(SITE_CSS),
+  );
+  app.get('/assets/latchkey.js', async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(SITE_JS),
   );
   app.get('/assets/avatar.svg', async (_request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(AVATAR_SVG),

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { LastUsedTracker } from '../app-passwords/index.js';
+import type { AuditBuffer } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { Keys } from '../crypto/index.js';
 import type { Mailer } from '../mail/index.js';
@@ -18,6 +20,10 @@ export interface AppContext {
   /** Sends over SMTP_URL, else writes .eml files to <data-dir>/outbox. */
   mailer: Mailer;
   metrics: Metrics;
+  /** Application-password uses, written in batches (never on the request path). */
+  lastUsed: LastUsedTracker;
+  /** Audit events from the API hot path, written in batches. */
+  auditBuffer: AuditBuffer;
   /** The clock, injectable so tests can move time without sleeping. */
   now(): number;
 }

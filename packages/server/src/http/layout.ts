@@ -29,6 +29,7 @@ form.inline{display:inline}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 .notice,.error{padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}.notice{background:#2458d31a;border:1px solid #2458d355}
 .error{background:#b423181a;border:1px solid #b4231855}.muted{color:var(--muted)}
+.secret{font-size:1.25rem;letter-spacing:.05em;padding:.3rem .5rem;border:1px dashed var(--line);border-radius:6px}
 .tag{font-size:.8rem;padding:.05rem .4rem;border:1px solid var(--line);border-radius:4px}
 `;
 
@@ -69,3 +70,23 @@ export function page(chrome: PageChrome, body: Html): Html {
 }
 
 export const SITE_CSS = STYLE.trim();
+
+/**
+ * The only script the pages load (CSP allows no inline code): copy buttons. Every page works
+ * without it; the secret is also selectable text.
+ */
+export const SITE_JS = `
+document.addEventListener('click', function (event) {
+  var button = event.target.closest('[data-copy-target]');
+  if (!button) return;
+  var id = button.getAttribute('data-copy-target');
+  var source = document.getElementById(id);
+  var status = document.querySelector('[data-copy-status="' + id + '"]');
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+    if (status) status.textContent = 'Copied.';
+  }, function () {
+    if (status) status.textContent = 'Copy failed: select the text and copy it by hand.';
+  });
+});
+`.trim();

@@ -5,26 +5,42 @@ export interface SiteSettings {
   title: string;
   description: string;
   timezone: string;
+  /** Site-wide switch for application passwords. */
+  applicationPasswordsEnabled: boolean;
+  /** Roles whose members may not use application passwords. */
+  applicationPasswordsDisabledRoles: string[];
 }
 
-const DEFAULTS: SiteSettings = {
+export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   title: 'Latchkey',
   description: 'Authentication for APIs',
   timezone: 'UTC',
-};
+  applicationPasswordsEnabled: true,
+  applicationPasswordsDisabledRoles: [],
+});
+
+/** Read on most requests: kept for a moment, dropped on every write (other nodes see it within the TTL). */
+const CACHE_TTL_MS = 2000;
+const cache = new WeakMap<object, { at: number; value: SiteSettings }>();
 
 export async function readSettings(db: Kysely<Database>): Promise<SiteSettings> {
+  const hit = cache.get(db);
+  if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.value;
   const rows = await db.selectFrom('settings').selectAll().execute();
-  const out: SiteSettings = { ...DEFAULTS };
+  const out: SiteSettings = { ...DEFAULT_SETTINGS, applicationPasswordsDisabledRoles: [] };
   for (const row of rows) {
-    if (row.name in DEFAULTS) {
-      try {
-        (out as unknown as Record<string, unknown>)[row.name] = JSON.parse(row.value);
-      } catch {
-        // A damaged value falls back to the default rather than taking the site down.
+    if (!(row.name in DEFAULT_SETTINGS)) continue;
+    try {
+      const value: unknown = JSON.parse(row.value);
+      const expected = DEFAULT_SETTINGS[row.name as keyof SiteSettings];
+      if (Array.isArray(expected) ? Array.isArray(value) : typeof value === typeof expected) {
+        (out as unknown as Record<string, unknown>)[row.name] = value;
       }
+    } catch {
+      // A damaged value falls back to the default rather than taking the site down.
     }
   }
+  cache.set(db, { at: Date.now(), value: out });
   return out;
 }
 
@@ -34,7 +50,7 @@ export async function writeSettings(
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
     for (const [name, value] of Object.entries(changes)) {
-      if (value === undefined) continue;
+      if (value === undefined || !(name in DEFAULT_SETTINGS)) continue;
       const text = JSON.stringify(value);
       await tx
         .insertInto('settings')
@@ -43,4 +59,5 @@ export async function writeSettings(
         .execute();
     }
   });
+  cache.delete(db);
 }

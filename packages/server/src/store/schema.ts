@@ -54,9 +54,32 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface ApplicationPasswordsTable {
+  uuid: string;
+  user_id: number;
+  app_id: string;
+  name: string;
+  password_hash: string;
+  created: number;
+  last_used: number | null;
+  last_ip: string | null;
+  scope: string;
+  role_ceiling: string | null;
+  expires: number | null;
+}
+
+export interface AppIdBlocksTable {
+  app_id: string;
+  blocked_by: number | null;
+  created: number;
+  reason: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  application_passwords: ApplicationPasswordsTable;
+  app_id_blocks: AppIdBlocksTable;
 }

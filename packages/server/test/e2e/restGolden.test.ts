@@ -48,7 +48,7 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     );
   });
 
-  it('golden 02: the index honours _fields and says authentication is [] until application passwords exist', async () => {
+  it('golden 02: the index honours _fields and names the authorize endpoint', async () => {
     const golden = loadGolden('02');
     const response = await fetch(`${server.url}${golden.request.path}`);
     expect(response.status).toBe(200);
@@ -58,7 +58,11 @@ describe.each(STORES)('REST against the WordPress captures ($name)', (store) => 
     );
     expect(body.url).toBe(server.url);
     expect(body.namespaces).toContain('wp/v2');
-    expect(body.authentication).toEqual([]);
+    expect(body.authentication).toEqual({
+      'application-passwords': {
+        endpoints: { authorization: `${server.url}/authorize-application` },
+      },
+    });
     expectRestHeaders(response, golden, server.url);
   });
 

@@ -13,12 +13,22 @@ import {
   listSessions,
   markReauthenticated,
 } from '../../sessions/index.js';
+import {
+  deleteAllApplicationPasswords,
+  listApplicationPasswords,
+} from '../../app-passwords/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
+import { applicationPasswordsAvailableFor } from '../rest/auth.js';
+import { applicationPasswordsSection } from './appPasswordPages.js';
 import type { AppContext } from '../context.js';
 import { html } from '../html.js';
 import { formatTime, noticeFor, requireSignedIn, sendPage } from './render.js';
 
 const ACCOUNT_NOTICES = {
+  app_password_revoked: 'Application password revoked.',
+  app_passwords_revoked: 'All application passwords were revoked.',
+  password_and_app_passwords:
+    'Password changed. Your other sessions were signed out and every application password was revoked.',
   profile: 'Profile saved.',
   password: 'Password changed. Your other sessions were signed out.',
   sessions: 'Your other sessions were signed out.',
@@ -46,6 +56,10 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     const now = ctx.now();
     const sessions = await listSessions(ctx.db, user.id, now);
     const { events } = await listAuditEvents(ctx.db, { userId: user.id, page: 1, perPage: 20 });
+    const appPasswords = (await listApplicationPasswords(ctx.db, user.id)).map((r) =>
+      ctx.lastUsed.overlay(r),
+    );
+    const available = await applicationPasswordsAvailableFor(ctx, request);
     return sendPage(
       ctx,
       request,
@@ -106,7 +120,9 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
             <button type="submit">Change password</button>
           </form>
 
-          <h2 id="sessions">Sessions</h2>
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your' })}
+
+      <h2 id="sessions">Sessions</h2>
           <table>
             <thead>
               <tr>
@@ -246,12 +262,30 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     const now = ctx.now();
     const ended = await endOtherSessions(ctx.db, signedIn.user.id, signedIn.session.id);
     await markReauthenticated(ctx.db, signedIn.session.id, now);
+    let revoked = 0;
+    if (str(body.revoke_app_passwords) === 'yes') {
+      const records = await listApplicationPasswords(ctx.db, signedIn.user.id);
+      revoked = await deleteAllApplicationPasswords(ctx.db, signedIn.user.id);
+      for (const r of records) ctx.lastUsed.forget(r.uuid);
+      await recordAuditEvent(
+        ctx.db,
+        {
+          ...who(request, signedIn),
+          event: 'app_password.revoked',
+          details: { all: true, count: revoked, reason: 'password_changed' },
+        },
+        now,
+      );
+    }
     await recordAuditEvent(
       ctx.db,
       { ...who(request, signedIn), event: 'password.changed', details: { sessions_ended: ended } },
       now,
     );
-    return reply.redirect('/account?done=password', 303);
+    return reply.redirect(
+      `/account?done=${revoked > 0 ? 'password_and_app_passwords' : 'password'}`,
+      303,
+    );
   });
 
   app.post('/account/sessions/end-others', async (request, reply) => {

@@ -14,13 +14,18 @@ import {
 } from '../../accounts/index.js';
 import { recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { endAllSessions, listSessions } from '../../sessions/index.js';
+import { listApplicationPasswords } from '../../app-passwords/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
+import { applicationPasswordsAvailableFor } from '../rest/auth.js';
+import { applicationPasswordsSection } from './appPasswordPages.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { html } from '../html.js';
 import { formatTime, noticeFor, requireSignedIn, sendPage } from './render.js';
 
 const USER_NOTICES = {
+  app_password_revoked: 'Application password revoked.',
+  app_passwords_revoked: 'All application passwords of this user were revoked.',
   created: 'User created.',
   role: 'Role changed.',
   disabled: 'Account disabled; its sessions were ended.',
@@ -193,6 +198,10 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
     status = 200,
   ) => {
     const sessions = await listSessions(ctx.db, target.id, ctx.now());
+    const appPasswords = (await listApplicationPasswords(ctx.db, target.id)).map((r) =>
+      ctx.lastUsed.overlay(r),
+    );
+    const available = await applicationPasswordsAvailableFor(ctx, request);
     const mayEdit = can(signedIn.user, { capability: 'edit_user', user: target });
     const mayPromote = can(signedIn.user, { capability: 'promote_user', user: target }) && mayEdit;
     const self = target.id === signedIn.user.id;
@@ -271,7 +280,8 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
                     <button type="submit" class="secondary">End all sessions</button>
                   </form>`
               : ''
-          }`,
+          }
+          ${mayEdit ? applicationPasswordsSection({ csrf, base: `/admin/users/${target.id}/application-passwords`, records: appPasswords, available, ownerLabel: self ? 'your' : `${target.login}’s` }) : ''}`,
     );
   };
 

@@ -1,20 +1,101 @@
 import type { FastifyRequest } from 'fastify';
+import {
+  applicationPasswordsAvailable,
+  parseBasicAuthorization,
+  verifyApplicationPassword,
+} from '../../app-passwords/index.js';
+import { readSettings } from '../../settings/index.js';
 import { csrfTokenForSession, csrfTokenMatches } from '../../sessions/index.js';
 import { assertSameOrigin, sessionOf } from '../browserAuth.js';
+import { addressLimitKey, clientIp, isLoopback } from '../clientAddress.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { RestAuth } from './registry.js';
 
 /**
- * Who is calling a REST route. A session cookie counts only together with the session's
- * request token (X-WP-Nonce or _wpnonce), as in WordPress: without it the call is anonymous,
- * with a wrong one it is refused, so a page on another site can never ride the cookie.
+ * Whether application passwords may be used on this request: the transport rule of §3.2
+ * and the site-wide switch.
+ */
+export async function applicationPasswordsAvailableFor(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<boolean> {
+  const transport = applicationPasswordsAvailable({
+    env: ctx.config.env,
+    secure: request.protocol === 'https',
+    toLoopback: isLoopback(request.socket.localAddress ?? ''),
+  });
+  return transport && (await readSettings(ctx.db)).applicationPasswordsEnabled;
+}
+
+export function incorrectPassword(reason?: 'expired'): HttpError {
+  return new HttpError(
+    401,
+    'incorrect_password',
+    'The provided password is an invalid application password.',
+    reason ? { reason } : {},
+  );
+}
+
+/**
+ * Who is calling a REST route.
+ * - HTTP Basic with an application password wins over any cookie. A wrong credential is an
+ *   error (401 `incorrect_password`, one body for every cause), never a silent downgrade.
+ * - A session cookie counts only together with the session's request token (X-WP-Nonce or
+ *   _wpnonce), as in WordPress: without it the call is anonymous, with a wrong one refused.
  */
 export async function resolveRestAuth(
   ctx: AppContext,
   request: FastifyRequest,
   nonceParam: unknown,
 ): Promise<RestAuth> {
+  const basic = parseBasicAuthorization(request.headers.authorization);
+  if (basic && (await applicationPasswordsAvailableFor(ctx, request))) {
+    const ip = clientIp(request);
+    const addressKey = addressLimitKey(ip);
+    const limit = await ctx.limiters.credentialFailures.check(addressKey);
+    if (!limit.allowed) {
+      throw new HttpError(
+        429,
+        'too_many_requests',
+        'Too many failed attempts from your address. Try again later.',
+        {},
+        { 'retry-after': String(limit.retryAfterSeconds) },
+      );
+    }
+    const now = ctx.now();
+    const result = await verifyApplicationPassword(ctx.db, basic, now);
+    if (!result.ok) {
+      await ctx.limiters.credentialFailures.recordFailure(addressKey);
+      ctx.auditBuffer.credentialFailure(ip, String(request.headers['user-agent'] ?? ''), now);
+      throw incorrectPassword(result.reason === 'expired' ? 'expired' : undefined);
+    }
+    const { user, record } = result;
+    if ((await readSettings(ctx.db)).applicationPasswordsDisabledRoles.includes(user.role)) {
+      throw new HttpError(
+        501,
+        'application_passwords_disabled_for_user',
+        'Application passwords are not available for your account. Please contact the site administrator for assistance.',
+      );
+    }
+    const known = ctx.lastUsed.overlay(record);
+    if (known.lastIp !== ip) {
+      ctx.auditBuffer.add(
+        {
+          event: 'app_password.new_ip',
+          userId: user.id,
+          ip,
+          userAgent: String(request.headers['user-agent'] ?? ''),
+          credential: `app_password:${record.uuid}`,
+          details: { previous_ip: known.lastIp },
+        },
+        now,
+      );
+    }
+    ctx.lastUsed.record(record.uuid, now, ip);
+    return { user, via: 'application_password', appPassword: record };
+  }
+
   const signedIn = await sessionOf(ctx, request);
   if (!signedIn) return { user: undefined, via: 'none' };
   const header = request.headers['x-wp-nonce'];

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Session } from '../../sessions/index.js';
 import type { User } from '../../accounts/index.js';
+import type { ApplicationPassword } from '../../app-passwords/index.js';
 import type { AppContext } from '../context.js';
 import type { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
@@ -11,6 +12,8 @@ export interface RestAuth {
   user: User | undefined;
   via: 'none' | 'cookie' | 'application_password';
   session?: Session;
+  /** The application password that authenticated this request. */
+  appPassword?: ApplicationPassword;
 }
 
 export interface RestRequest {

@@ -1,5 +1,6 @@
 import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_application_passwords.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -13,6 +14,7 @@ type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise
 
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001_initial': m0001,
+  '0002_application_passwords': m0002,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */

@@ -1,0 +1,37 @@
+export {
+  APPLICATION_PASSWORD_LENGTH,
+  chunkApplicationPassword,
+  generateApplicationPassword,
+  isValidAppId,
+  normalizePresentedPassword,
+  sanitizeApplicationPasswordName,
+} from './format.js';
+export { hashApplicationPassword, isLegacyHash, verifyLegacyHash } from './hash.js';
+export { verifyPhpassPortable } from './phpass.js';
+export { applicationPasswordsAvailable, type AvailabilityInput } from './availability.js';
+export {
+  createApplicationPassword,
+  deleteAllApplicationPasswords,
+  deleteApplicationPassword,
+  deleteApplicationPasswordsOfApp,
+  findApplicationPassword,
+  importApplicationPassword,
+  listApplicationPasswords,
+  renameApplicationPassword,
+  type ApplicationPassword,
+  type NewApplicationPassword,
+  type Scope,
+} from './records.js';
+export {
+  blockAppId,
+  unblockAppId,
+  listAppIdBlocks,
+  isAppIdBlocked,
+  type AppIdBlock,
+} from './blocks.js';
+export { LastUsedTracker } from './lastUsed.js';
+export {
+  verifyApplicationPassword,
+  type ApplicationPasswordCheck,
+} from './verifyApplicationPassword.js';
+export { parseBasicAuthorization } from './basicAuth.js';

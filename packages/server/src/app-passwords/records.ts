@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../store/index.js';
+import type { ApplicationPasswordsTable } from '../store/schema.js';
+import { chunkApplicationPassword, generateApplicationPassword } from './format.js';
+import { hashApplicationPassword } from './hash.js';
+
+export type Scope = 'full' | 'content';
+
+export interface ApplicationPassword {
+  uuid: string;
+  userId: number;
+  appId: string;
+  name: string;
+  passwordHash: string;
+  created: number;
+  lastUsed: number | null;
+  lastIp: string | null;
+  scope: Scope;
+  roleCeiling: string | null;
+  expires: number | null;
+}
+
+export function toApplicationPassword(
+  row: Selectable<ApplicationPasswordsTable>,
+): ApplicationPassword {
+  return {
+    uuid: row.uuid,
+    userId: Number(row.user_id),
+    appId: row.app_id,
+    name: row.name,
+    passwordHash: row.password_hash,
+    created: Number(row.created),
+    lastUsed: row.last_used === null ? null : Number(row.last_used),
+    lastIp: row.last_ip,
+    scope: row.scope === 'content' ? 'content' : 'full',
+    roleCeiling: row.role_ceiling,
+    expires: row.expires === null ? null : Number(row.expires),
+  };
+}
+
+export interface NewApplicationPassword {
+  userId: number;
+  name: string;
+  appId?: string;
+  scope?: Scope;
+  roleCeiling?: string | null;
+  expires?: number | null;
+}
+
+/** Creates a record; the raw password is returned once, chunked for display, and never stored. */
+export async function createApplicationPassword(
+  db: Kysely<Database>,
+  input: NewApplicationPassword,
+  now: number,
+): Promise<{ record: ApplicationPassword; password: string; chunked: string }> {
+  const password = generateApplicationPassword();
+  const row = {
+    uuid: randomUUID(),
+    user_id: input.userId,
+    app_id: input.appId ?? '',
+    name: input.name,
+    password_hash: hashApplicationPassword(password),
+    created: now,
+    last_used: null,
+    last_ip: null,
+    scope: input.scope ?? 'full',
+    role_ceiling: input.roleCeiling ?? null,
+    expires: input.expires ?? null,
+  };
+  await db.insertInto('application_passwords').values(row).execute();
+  return {
+    record: toApplicationPassword(row),
+    password,
+    chunked: chunkApplicationPassword(password),
+  };
+}
+
+export async function listApplicationPasswords(
+  db: Kysely<Database>,
+  userId: number,
+): Promise<ApplicationPassword[]> {
+  const rows = await db
+    .selectFrom('application_passwords')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created', 'asc')
+    .orderBy('uuid', 'asc')
+    .execute();
+  return rows.map(toApplicationPassword);
+}
+
+export async function findApplicationPassword(
+  db: Kysely<Database>,
+  userId: number,
+  uuid: string,
+): Promise<ApplicationPassword | undefined> {
+  const row = await db
+    .selectFrom('application_passwords')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('uuid', '=', uuid.toLowerCase())
+    .executeTakeFirst();
+  return row && toApplicationPassword(row);
+}
+
+export async function renameApplicationPassword(
+  db: Kysely<Database>,
+  record: ApplicationPassword,
+  name: string,
+): Promise<ApplicationPassword> {
+  await db
+    .updateTable('application_passwords')
+    .set({ name })
+    .where('uuid', '=', record.uuid)
+    .execute();
+  return { ...record, name };
+}
+
+export async function deleteApplicationPassword(
+  db: Kysely<Database>,
+  record: ApplicationPassword,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('application_passwords')
+    .where('uuid', '=', record.uuid)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function deleteAllApplicationPasswords(
+  db: Kysely<Database>,
+  userId: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('application_passwords')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteApplicationPasswordsOfApp(
+  db: Kysely<Database>,
+  userId: number,
+  appId: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('application_passwords')
+    .where('user_id', '=', userId)
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Re-hashes an imported legacy hash to `$generic$` after it verified once. */
+export async function upgradeApplicationPasswordHash(
+  db: Kysely<Database>,
+  uuid: string,
+  password: string,
+): Promise<void> {
+  await db
+    .updateTable('application_passwords')
+    .set({ password_hash: hashApplicationPassword(password) })
+    .where('uuid', '=', uuid)
+    .execute();
+}
+
+/** Imports a record with an existing (possibly legacy) hash, as `import-wordpress` does. */
+export async function importApplicationPassword(
+  db: Kysely<Database>,
+  record: Omit<ApplicationPassword, 'scope' | 'roleCeiling' | 'expires'> &
+    Partial<Pick<ApplicationPassword, 'scope' | 'roleCeiling' | 'expires'>>,
+): Promise<void> {
+  await db
+    .insertInto('application_passwords')
+    .values({
+      uuid: record.uuid,
+      user_id: record.userId,
+      app_id: record.appId,
+      name: record.name,
+      password_hash: record.passwordHash,
+      created: record.created,
+      last_used: record.lastUsed,
+      last_ip: record.lastIp,
+      scope: record.scope ?? 'full',
+      role_ceiling: record.roleCeiling ?? null,
+      expires: record.expires ?? null,
+    })
+    .execute();
+}

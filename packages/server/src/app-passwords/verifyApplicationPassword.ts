@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import { findUserByLoginOrEmail, toUser, type User } from '../accounts/index.js';
+import type { Database } from '../store/index.js';
+import { normalizePresentedPassword } from './format.js';
+import { hashApplicationPassword, verifyLegacyHash } from './hash.js';
+import {
+  toApplicationPassword,
+  upgradeApplicationPasswordHash,
+  type ApplicationPassword,
+} from './records.js';
+
+export type ApplicationPasswordCheck =
+  | { ok: true; user: User; record: ApplicationPassword }
+  | { ok: false; reason: 'invalid' | 'expired'; record?: ApplicationPassword };
+
+const USER_COLUMNS = [
+  'id',
+  'login',
+  'login_key',
+  'email',
+  'email_key',
+  'display_name',
+  'first_name',
+  'last_name',
+  'nickname',
+  'description',
+  'url',
+  'role',
+  'password_hash',
+  'registered',
+  'email_verified_at',
+  'disabled',
+  'credentials_version',
+] as const;
+
+async function lookup(
+  db: Kysely<Database>,
+  by: 'login_key' | 'email_key',
+  key: string,
+  hash: string,
+) {
+  const row = await db
+    .selectFrom('application_passwords as ap')
+    .innerJoin('users as u', 'u.id', 'ap.user_id')
+    .leftJoin('app_id_blocks as b', 'b.app_id', 'ap.app_id')
+    .selectAll('ap')
+    .select(USER_COLUMNS.map((c) => `u.${c} as u_${c}` as const))
+    .select('b.app_id as blocked_app_id')
+    .where(`u.${by}`, '=', key)
+    .where('ap.password_hash', '=', hash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const r = row as unknown as Record<string, unknown>;
+  const userRow = Object.fromEntries(
+    USER_COLUMNS.map((c) => [c, r[`u_${c}`]]),
+  ) as unknown as Parameters<typeof toUser>[0];
+  return {
+    user: toUser(userRow),
+    record: toApplicationPassword(row),
+    blocked: row.blocked_app_id !== null,
+  };
+}
+
+function judge(
+  found: { user: User; record: ApplicationPassword; blocked: boolean },
+  now: number,
+): ApplicationPasswordCheck {
+  const { user, record } = found;
+  if (user.disabled || found.blocked) return { ok: false, reason: 'invalid' };
+  if (record.expires !== null && record.expires <= now)
+    return { ok: false, reason: 'expired', record };
+  return { ok: true, user, record };
+}
+
+/**
+ * The hot path. One indexed read by (login, hash) for the hash format Latchkey writes; it costs
+ * the same with one password or a thousand, and writes nothing. Only when that misses are the
+ * user's imported legacy hashes (salted, so not indexable) tried, and a match is re-hashed.
+ */
+export async function verifyApplicationPassword(
+  db: Kysely<Database>,
+  credentials: { login: string; password: string },
+  now: number,
+): Promise<ApplicationPasswordCheck> {
+  const password = normalizePresentedPassword(credentials.password);
+  const key = credentials.login.trim().toLowerCase();
+  if (password === '' || key === '' || key.length > 254) return { ok: false, reason: 'invalid' };
+  const hash = hashApplicationPassword(password);
+  const found =
+    (await lookup(db, 'login_key', key, hash)) ??
+    (key.includes('@') ? await lookup(db, 'email_key', key, hash) : undefined);
+  if (found) return judge(found, now);
+
+  const user = await findUserByLoginOrEmail(db, key);
+  if (!user) return { ok: false, reason: 'invalid' };
+  const legacy = await db
+    .selectFrom('application_passwords')
+    .selectAll()
+    .where('user_id', '=', user.id)
+    .where('password_hash', 'not like', '$generic$%')
+    .execute();
+  for (const row of legacy) {
+    if (await verifyLegacyHash(password, row.password_hash)) {
+      await upgradeApplicationPasswordHash(db, row.uuid, password);
+      const blocked =
+        row.app_id !== '' &&
+        (await db
+          .selectFrom('app_id_blocks')
+          .select('app_id')
+          .where('app_id', '=', row.app_id)
+          .executeTakeFirst()) !== undefined;
+      return judge({ user, record: toApplicationPassword(row), blocked }, now);
+    }
+  }
+  return { ok: false, reason: 'invalid' };
+}
