@@ -4,6 +4,7 @@ import { createLatchkey } from '../server.js';
 import { openStore } from '../store/index.js';
 import { ConfigError, UsageError, parseCommand } from './args.js';
 import { runUserCommand, type Output } from './userCommands.js';
+import { NotFound, runAppPasswordCommand } from './appPasswordCommands.js';
 
 const HELP = `latchkey: authentication server for APIs
 
@@ -16,6 +17,9 @@ Usage:
   latchkey user set-password <login> [--password P]   (without --password a random one is printed once)
   latchkey user disable <login>            (ends the user's sessions at once)
   latchkey user enable <login>
+  latchkey app-password create <login> --name <name> [--app-id <uuid>]   (prints the password once)
+  latchkey app-password list <login>
+  latchkey app-password revoke <login> <uuid> | --all
 
 Every command accepts --json and the configuration options (--data-dir, --database-url, ...);
 see the README for the full table. Exit codes: 0 done, 1 refused (unknown user, ...), 2 usage or configuration error.`;
@@ -26,6 +30,12 @@ const USER_FLAGS = {
   password: { type: 'string' },
   'display-name': { type: 'string' },
   'email-verified': { type: 'boolean' },
+} as const;
+
+const APP_PASSWORD_FLAGS = {
+  name: { type: 'string' },
+  'app-id': { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -94,6 +104,19 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case 'app-password': {
+        const [sub, ...tail] = rest;
+        const parsed = parseCommand(tail, APP_PASSWORD_FLAGS);
+        const config = parsed.config();
+        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          await store.migrate();
+          await runAppPasswordCommand(store, sub, parsed.positionals, parsed.values, out);
+        } finally {
+          await store.close();
+        }
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command "${command}"; run "latchkey help"`);
     }
@@ -107,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
       return code;
     };
     if (error instanceof ConfigError || error instanceof UsageError) return fail(2, error.message);
-    if (error instanceof AccountError) return fail(1, error.message);
+    if (error instanceof AccountError || error instanceof NotFound) return fail(1, error.message);
     const message = (error as Error).message ?? String(error);
     return fail(1, message.split('\n')[0] ?? 'failed');
   }

@@ -168,3 +168,86 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
     expect(noEmail.status).toBe(2);
   });
 });
+
+describe.each(STORES)('latchkey app-password ($name)', (store) => {
+  let dataDir: string;
+  let database: Awaited<ReturnType<typeof store.create>>;
+  let common: string[];
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-cli-ap-'));
+    database = await store.create();
+    common = [
+      '--data-dir',
+      dataDir,
+      ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : []),
+    ];
+    expect(
+      runCli([
+        'user',
+        'create',
+        'appy',
+        '--email',
+        'appy@example.com',
+        '--role',
+        'author',
+        ...common,
+      ]).status,
+    ).toBe(0);
+  });
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates (password shown once), lists without secrets, revokes one and all', () => {
+    const created = runCli([
+      'app-password',
+      'create',
+      'appy',
+      '--name',
+      'Backup script',
+      '--app-id',
+      '3f0b8c1e-9d7a-4e2b-8c5d-1a2b3c4d5e6f',
+      '--json',
+      ...common,
+    ]);
+    expect(created.status).toBe(0);
+    const one = JSON.parse(created.stdout);
+    expect(one).toMatchObject({
+      name: 'Backup script',
+      app_id: '3f0b8c1e-9d7a-4e2b-8c5d-1a2b3c4d5e6f',
+      user_login: 'appy',
+    });
+    expect(one.password).toMatch(/^[A-Za-z0-9]{24}$/);
+    const human = runCli(['app-password', 'create', 'appy', '--name', 'Phone', ...common]);
+    expect(human.stdout).toMatch(/Password \(shown once\): ([A-Za-z0-9]{4} ){5}[A-Za-z0-9]{4}/);
+
+    const list = runCli(['app-password', 'list', 'appy', '--json', ...common]);
+    const items = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
+    expect(items.map((i) => i.name)).toEqual(['Backup script', 'Phone']);
+    expect(list.stdout).not.toContain(one.password);
+    expect(items[0]).not.toHaveProperty('password');
+
+    const revoked = runCli(['app-password', 'revoke', 'appy', one.uuid, '--json', ...common]);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({
+      deleted: true,
+      previous: { uuid: one.uuid },
+    });
+    const missing = runCli(['app-password', 'revoke', 'appy', one.uuid, ...common]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('No application password');
+    expect(
+      JSON.parse(runCli(['app-password', 'revoke', 'appy', '--all', '--json', ...common]).stdout),
+    ).toEqual({ deleted: true, count: 1 });
+  });
+
+  it('refuses clearly', () => {
+    expect(runCli(['app-password', 'create', 'appy', ...common]).status).toBe(2);
+    expect(
+      runCli(['app-password', 'create', 'appy', '--name', 'x', '--app-id', 'NOPE', ...common])
+        .status,
+    ).toBe(2);
+    expect(runCli(['app-password', 'list', 'ghost', ...common]).status).toBe(1);
+    expect(runCli(['app-password', 'frob', 'appy', ...common]).status).toBe(2);
+  });
+});

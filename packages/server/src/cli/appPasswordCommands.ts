@@ -1,0 +1,131 @@
+import { requireUserByLogin } from '../accounts/index.js';
+import {
+  createApplicationPassword,
+  deleteAllApplicationPasswords,
+  deleteApplicationPassword,
+  findApplicationPassword,
+  isAppIdBlocked,
+  isValidAppId,
+  listApplicationPasswords,
+  sanitizeApplicationPasswordName,
+  type ApplicationPassword,
+} from '../app-passwords/index.js';
+import { recordAuditEvent } from '../audit/index.js';
+import type { Store } from '../store/index.js';
+import { UsageError } from './args.js';
+import type { Output } from './userCommands.js';
+
+const cliActor = { ip: 'cli', userAgent: 'latchkey-cli', credential: 'cli' };
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function summary(r: ApplicationPassword) {
+  return {
+    uuid: r.uuid,
+    app_id: r.appId,
+    name: r.name,
+    created: iso(r.created),
+    last_used: iso(r.lastUsed),
+    last_ip: r.lastIp,
+    scope: r.scope,
+    role_ceiling: r.roleCeiling,
+    expires: iso(r.expires),
+  };
+}
+
+export async function runAppPasswordCommand(
+  store: Store,
+  sub: string | undefined,
+  args: string[],
+  values: Record<string, string | boolean | undefined>,
+  out: Output,
+): Promise<void> {
+  const db = store.db;
+  const login = args[0];
+  if (sub && ['create', 'list', 'revoke'].includes(sub) && !login)
+    throw new UsageError('missing <login>');
+  switch (sub) {
+    case 'create': {
+      const user = await requireUserByLogin(db, login!);
+      const name = sanitizeApplicationPasswordName(
+        typeof values.name === 'string' ? values.name : '',
+      );
+      if (name === '')
+        throw new UsageError('missing --name (the application password needs a name)');
+      const appId = typeof values['app-id'] === 'string' ? values['app-id'] : '';
+      if (!isValidAppId(appId))
+        throw new UsageError(`invalid --app-id "${appId}": expected a lowercase UUID`);
+      if (await isAppIdBlocked(db, appId))
+        throw new UsageError(`app ${appId} is blocked on this site`);
+      const created = await createApplicationPassword(
+        db,
+        { userId: user.id, name, appId },
+        Date.now(),
+      );
+      await recordAuditEvent(db, {
+        ...cliActor,
+        event: 'app_password.created',
+        userId: user.id,
+        details: { uuid: created.record.uuid, name, app_id: appId },
+      });
+      if (out.json)
+        out.data({
+          ...summary(created.record),
+          password: created.password,
+          user_login: user.login,
+        });
+      else
+        out.print(
+          `Created application password "${name}" (${created.record.uuid}) for ${user.login}.\nPassword (shown once): ${created.chunked}`,
+        );
+      return;
+    }
+    case 'list': {
+      const user = await requireUserByLogin(db, login!);
+      const records = await listApplicationPasswords(db, user.id);
+      if (out.json) out.data(records.map(summary));
+      else if (records.length === 0) out.print(`${user.login} has no application passwords.`);
+      else
+        for (const r of records)
+          out.print(
+            `${r.uuid}  ${r.name}  created ${iso(r.created)}  last used ${iso(r.lastUsed) ?? 'never'}${r.lastIp ? ` from ${r.lastIp}` : ''}`,
+          );
+      return;
+    }
+    case 'revoke': {
+      const user = await requireUserByLogin(db, login!);
+      if (values.all === true) {
+        const count = await deleteAllApplicationPasswords(db, user.id);
+        await recordAuditEvent(db, {
+          ...cliActor,
+          event: 'app_password.revoked',
+          userId: user.id,
+          details: { all: true, count },
+        });
+        if (out.json) out.data({ deleted: true, count });
+        else out.print(`Revoked ${count} application password(s) of ${user.login}.`);
+        return;
+      }
+      const uuid = args[1];
+      if (!uuid) throw new UsageError('missing <uuid> (or --all)');
+      const record = await findApplicationPassword(db, user.id, uuid);
+      if (!record) throw new NotFound(`No application password ${uuid} for ${user.login}.`);
+      await deleteApplicationPassword(db, record);
+      await recordAuditEvent(db, {
+        ...cliActor,
+        event: 'app_password.revoked',
+        userId: user.id,
+        details: { uuid: record.uuid, name: record.name },
+      });
+      if (out.json) out.data({ deleted: true, previous: summary(record) });
+      else out.print(`Revoked "${record.name}" (${record.uuid}).`);
+      return;
+    }
+    default:
+      throw new UsageError(
+        `unknown command "app-password ${sub ?? ''}": expected create, list or revoke`,
+      );
+  }
+}
+
+/** A refusal (exit code 1), not a usage mistake. */
+export class NotFound extends Error {}
