@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { URLSearchParams, fileURLToPath } from 'node:url';
+import { URLSearchParams, fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +42,16 @@ const SCENARIOS = {
     describe: 'GET /login (sign-in page, new CSRF cookie each time)',
     expected: [200],
     prepare: async () => ({ method: 'GET', path: '/login' }),
+  },
+  'app-password-1': {
+    describe: 'GET /wp-json/wp/v2/users/me with HTTP Basic; the user has 1 application password',
+    expected: [200],
+    prepare: async (server) => appPasswordRequest(server, 'bench-one', 1),
+  },
+  'app-password-1000': {
+    describe: 'the same; the user has 1,000 application passwords (cost must not grow)',
+    expected: [200],
+    prepare: async (server) => appPasswordRequest(server, 'bench-thousand', 1000),
   },
   'sign-in': {
     describe: 'POST /login, correct password (argon2id verify + session + audit row)',
@@ -172,6 +182,7 @@ async function startServer(dataDir, adminPassword, deadlineMs) {
       port,
       origin: `http://${HOST}:${port}`,
       adminPassword,
+      dataDir,
       output: [], // every line the server printed (at --log-level warn: the banner, then warnings)
       exited: null,
     };
@@ -316,6 +327,47 @@ async function fetchCsrf(server) {
  * One POST /login request, reused for every request of the storm (the browser CSRF token is
  * derived from the cookie, so one pair stays valid). Checked once before the storm.
  */
+/**
+ * Creates a user with `count` application passwords straight in the server's SQLite store
+ * (through the built modules, as the CLI would) and returns a request using the last one.
+ */
+async function appPasswordRequest(server, login, count) {
+  const dist = path.join(ROOT, 'packages/server/dist');
+  const { openStore } = await import(pathToFileURL(path.join(dist, 'store/index.js')).href);
+  const { createUser } = await import(pathToFileURL(path.join(dist, 'accounts/index.js')).href);
+  const { createApplicationPassword } = await import(
+    pathToFileURL(path.join(dist, 'app-passwords/index.js')).href
+  );
+  const store = openStore({ databaseUrl: undefined, dataDir: server.dataDir });
+  let password;
+  try {
+    const user = await createUser(store.db, {
+      login,
+      email: `${login}@example.com`,
+      password: randomBytes(12).toString('hex'),
+      role: 'author',
+    });
+    for (let i = 0; i < count; i++) {
+      password = (
+        await createApplicationPassword(
+          store.db,
+          { userId: user.id, name: `bench ${i}` },
+          Date.now(),
+        )
+      ).password;
+    }
+  } finally {
+    await store.close();
+  }
+  const authorization = `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+  const check = await fetch(`${server.origin}/wp-json/wp/v2/users/me?_fields=id`, {
+    headers: { authorization },
+  });
+  if (check.status !== 200)
+    throw new Error(`application password preflight answered ${check.status}`);
+  return { method: 'GET', path: '/wp-json/wp/v2/users/me?_fields=id', headers: { authorization } };
+}
+
 async function signInRequest(server, password, expectStatus) {
   const { cookie, token } = await fetchCsrf(server);
   const body = new URLSearchParams({ _csrf: token, log: ADMIN_LOGIN, pwd: password }).toString();
