@@ -114,7 +114,7 @@ describe.each(STORES)('application passwords on the hot path ($name)', (store) =
     const browser = new BrowserClient(server.url);
     await browser.signIn('admin', ADMIN_PASSWORD);
     const nonce = await browser.restNonce();
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { authorization: basic('apponly', pw.password) },
       { authorization: basic('apponly', pw.password), 'x-wp-nonce': nonce },
     ]) {

@@ -13,14 +13,7 @@ import {
   listAppIdBlocks,
   type ApplicationPassword,
 } from '../../app-passwords/index.js';
-import {
-  can,
-  findUserById,
-  isRole,
-  roleRank,
-  type MetaCapabilityArgs,
-  type User,
-} from '../../accounts/index.js';
+import { can, findUserById, isRole, roleRank, type User } from '../../accounts/index.js';
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { readSettings } from '../../settings/index.js';
 import { clientIp } from '../clientAddress.js';
@@ -69,6 +62,34 @@ const WRITE_ARGS = {
     description: 'Latchkey: the password stops working after this time (UTC).',
   },
 } satisfies ArgSpecs;
+
+/** WordPress's refusal for each capability, by the capability that was missing. */
+const DENIALS = {
+  list_app_passwords: [
+    'rest_cannot_list_application_passwords',
+    'Sorry, you are not allowed to list application passwords for this user.',
+  ],
+  create_app_password: [
+    'rest_cannot_create_application_passwords',
+    'Sorry, you are not allowed to create application passwords for this user.',
+  ],
+  delete_app_passwords: [
+    'rest_cannot_delete_application_passwords',
+    'Sorry, you are not allowed to delete application passwords for this user.',
+  ],
+  read_app_password: [
+    'rest_cannot_read_application_password',
+    'Sorry, you are not allowed to read this application password.',
+  ],
+  edit_app_password: [
+    'rest_cannot_edit_application_password',
+    'Sorry, you are not allowed to edit this application password.',
+  ],
+  delete_app_password: [
+    'rest_cannot_delete_application_password',
+    'Sorry, you are not allowed to delete this application password.',
+  ],
+} as const;
 
 export function registerApplicationPasswordRoutes(ctx: AppContext, registry: RestRegistry): void {
   const site = () => ctx.config.siteUrl;
@@ -135,16 +156,14 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
   };
 
   const allow =
-    (
-      capability: Extract<MetaCapabilityArgs, { user: unknown }>['capability'],
-      code: string,
-      message: string,
-    ): Permission =>
+    (capability: keyof typeof DENIALS): Permission =>
     async (req) => {
       try {
         const owner = await ownerOf(req);
         const actor = req.auth.user;
-        return actor && can(actor, { capability, user: owner }) ? true : denied(req, code, message);
+        return actor && can(actor, { capability, user: owner })
+          ? true
+          : denied(req, DENIALS[capability][0], DENIALS[capability][1]);
       } catch (error) {
         if (error instanceof HttpError) return error;
         throw error;
@@ -220,11 +239,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       {
         methods: ['GET'],
         args: { ...USER_ARG, ...CONTEXT_ARG },
-        permission: allow(
-          'list_app_passwords',
-          'rest_cannot_list_application_passwords',
-          'Sorry, you are not allowed to list application passwords for this user.',
-        ),
+        permission: allow('list_app_passwords'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           const records = await listApplicationPasswords(ctx.db, owner.id);
@@ -237,11 +252,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       {
         methods: ['POST'],
         args: { ...USER_ARG, ...WRITE_ARGS },
-        permission: allow(
-          'create_app_password',
-          'rest_cannot_create_application_passwords',
-          'Sorry, you are not allowed to create application passwords for this user.',
-        ),
+        permission: allow('create_app_password'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           assertRecentAuthentication(req);
@@ -283,11 +294,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       {
         methods: ['DELETE'],
         args: USER_ARG,
-        permission: allow(
-          'delete_app_passwords',
-          'rest_cannot_delete_application_passwords',
-          'Sorry, you are not allowed to delete application passwords for this user.',
-        ),
+        permission: allow('delete_app_passwords'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           const records = await listApplicationPasswords(ctx.db, owner.id);
@@ -355,11 +362,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       {
         methods: ['GET'],
         args: { ...USER_ARG, ...CONTEXT_ARG },
-        permission: allow(
-          'read_app_password',
-          'rest_cannot_read_application_password',
-          'Sorry, you are not allowed to read this application password.',
-        ),
+        permission: allow('read_app_password'),
         handler: async (req) => {
           const record = await requireRecord(req, await ownerOf(req));
           return { body: appPasswordItem(site(), record, { context: req.args.context as 'view' }) };
@@ -372,11 +375,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
           name: { ...WRITE_ARGS.name, required: false },
           app_id: WRITE_ARGS.app_id,
         },
-        permission: allow(
-          'edit_app_password',
-          'rest_cannot_edit_application_password',
-          'Sorry, you are not allowed to edit this application password.',
-        ),
+        permission: allow('edit_app_password'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           let record = await requireRecord(req, owner);
@@ -405,11 +404,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       {
         methods: ['DELETE'],
         args: USER_ARG,
-        permission: allow(
-          'delete_app_password',
-          'rest_cannot_delete_application_password',
-          'Sorry, you are not allowed to delete this application password.',
-        ),
+        permission: allow('delete_app_password'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           const record = await requireRecord(req, owner);
@@ -432,11 +427,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       {
         methods: ['DELETE'],
         args: { ...USER_ARG, app_id: { type: 'string', format: 'uuid', required: true } },
-        permission: allow(
-          'delete_app_passwords',
-          'rest_cannot_delete_application_passwords',
-          'Sorry, you are not allowed to delete application passwords for this user.',
-        ),
+        permission: allow('delete_app_passwords'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           const appId = String(req.args.app_id).toLowerCase();
@@ -459,11 +450,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
           page: { type: 'integer', default: 1, minimum: 1 },
           per_page: { type: 'integer', default: 20, minimum: 1, maximum: 100 },
         },
-        permission: allow(
-          'read_app_password',
-          'rest_cannot_read_application_password',
-          'Sorry, you are not allowed to read this application password.',
-        ),
+        permission: allow('read_app_password'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           const record = await requireRecord(req, owner);
