@@ -26,6 +26,8 @@ input[type=text],input[type=email],input[type=password],select{font:inherit;font
 button{font:inherit;white-space:nowrap;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 button.secondary{background:transparent;color:var(--accent)}button.danger{background:#b42318;border-color:#b42318}
 form.inline{display:inline}
+form+table,table+form,form+form,table+p{margin-top:1rem}
+td form.inline button{padding:.2rem .6rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 .notice,.error{padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}.notice{background:#2458d31a;border:1px solid #2458d355}
 .error{background:#b423181a;border:1px solid #b4231855}.muted{color:var(--muted)}
@@ -43,6 +45,7 @@ export function page(chrome: PageChrome, body: Html): Html {
         <meta name="csrf-token" content="${chrome.csrfToken}" />
         <title>${chrome.title} · ${chrome.siteTitle}</title>
         <link rel="stylesheet" href="/assets/site.css" />
+        <script src="/assets/latchkey.js" defer></script>
         ${chrome.head}
       </head>
       <body>

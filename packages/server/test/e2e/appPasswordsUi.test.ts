@@ -69,7 +69,9 @@ describe.each(STORES)('application passwords in the account pages ($name)', (sto
     expect(
       (await api(server, 'GET', '/wp/v2/users/me', { auth: basic('pagey', password) })).status,
     ).toBe(401);
-    expect((await browser.get(revoked.headers.get('location')!)).text_).toContain('Application password revoked.');
+    expect((await browser.get(revoked.headers.get('location')!)).text_).toContain(
+      'Application password revoked.',
+    );
   });
 
   it('asks for the password again before creating when the sign-in is older than 10 minutes', async () => {

@@ -223,10 +223,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await expect(warning.innerText()).resolves.toContain(WARNING);
       await expect(page.locator('main strong').first().innerText()).resolves.toBe('Phone app');
 
-      // Copy: the site script writes the secret to the clipboard and says so. The pages do not
-      // load that script today (see the `it.fails` below); until they do, load the very file the
-      // layout should reference, as the browser would, so the button and clipboard path is covered.
-      if ((await siteScripts(page)) === 0) await page.addScriptTag({ url: SITE_JS });
+      // Copy: the site script (loaded by every page) writes the secret to the clipboard and says so.
+      expect(await siteScripts(page)).toBe(1);
       const copied = await copyWithTheButton(page);
       expect(copied).toBe(password);
       await shot(page, '01-created');
@@ -303,11 +301,8 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
     }
   });
 
-  // KNOWN PRODUCT BUG: the layout (src/http/layout.ts) never emits
-  // <script src="/assets/latchkey.js">, so the Copy button on the creation page does nothing
-  // (no "Copied.", nothing on the clipboard). `it.fails` keeps the suite green while the bug
-  // stands and turns red once it is fixed: then drop `.fails` and the workaround above.
-  it.fails('the creation page loads the site script by itself, so Copy works unaided', async () => {
+  // Regression: the layout once forgot <script src="/assets/latchkey.js"> and Copy did nothing.
+  it('the creation page loads the site script by itself, so Copy works unaided', async () => {
     await server.createUser('apcopier', 'author');
     const { context, page, problems } = await device('Latchkey browser test (ap copy)');
     try {

@@ -184,7 +184,7 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
           name: record.name,
         });
       }
-      return reply.redirect(`${c.back}?done=app_password_revoked#application-passwords`, 303);
+      return reply.redirect(`${c.back}?done=app_password_revoked`, 303);
     });
 
     app.post(`${prefix}/application-passwords/revoke-all`, async (request, reply) => {
@@ -202,7 +202,7 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
       const count = await deleteAllApplicationPasswords(ctx.db, c.owner.id);
       for (const r of records) ctx.lastUsed.forget(r.uuid);
       await audit(request, c.signedIn, 'app_password.revoked', c.owner, { all: true, count });
-      return reply.redirect(`${c.back}?done=app_passwords_revoked#application-passwords`, 303);
+      return reply.redirect(`${c.back}?done=app_passwords_revoked`, 303);
     });
 
     app.get(`${prefix}/application-passwords/:uuid`, async (request, reply) => {
