@@ -7,11 +7,25 @@ export interface Actor {
   disabled: boolean;
 }
 
+/** The content types whose capabilities follow WordPress's `post` and `page` capability types. */
+export type PostType = 'post' | 'page' | 'attachment';
+
 /** What the post meta capabilities need to know about a post. */
 export interface PostRef {
   authorId: number;
   status: string;
-  type: 'post' | 'page';
+  type: PostType;
+  /** For a trashed post, its status before it went to the trash. */
+  trashedFrom?: string | undefined;
+}
+
+export type Taxonomy = 'category' | 'post_tag';
+
+/** What the term meta capabilities need to know about a term. */
+export interface TermRef {
+  taxonomy: Taxonomy;
+  /** The site's default category can never be deleted. */
+  isDefault: boolean;
 }
 
 export interface UserRef {
@@ -21,6 +35,11 @@ export interface UserRef {
 
 export type MetaCapabilityArgs =
   | { capability: 'edit_post' | 'delete_post' | 'publish_post' | 'read_post'; post: PostRef }
+  | { capability: 'edit_term' | 'delete_term' | 'assign_term'; term: TermRef }
+  | {
+      capability: 'manage_terms' | 'edit_terms' | 'delete_terms' | 'assign_terms';
+      taxonomy: Taxonomy;
+    }
   | {
       capability:
         | 'edit_user'
@@ -72,8 +91,58 @@ export function mapMetaCapability(actor: Actor, args: MetaCapabilityArgs): strin
         args.post,
         args.capability === 'edit_post' ? 'edit' : 'delete',
       );
+    case 'delete_term':
+      if (args.term.isDefault) return [DO_NOT_ALLOW];
+      return taxonomyCapability('delete_terms');
+    case 'edit_term':
+      return taxonomyCapability('edit_terms');
+    case 'assign_term':
+      return taxonomyCapability('assign_terms');
+    case 'manage_terms':
+    case 'edit_terms':
+    case 'delete_terms':
+    case 'assign_terms':
+      return taxonomyCapability(args.capability);
   }
 }
+
+/**
+ * Categories and tags share WordPress's mapping: managing, editing and deleting terms need
+ * `manage_categories`; assigning them to a post needs `edit_posts`.
+ */
+function taxonomyCapability(
+  capability: 'manage_terms' | 'edit_terms' | 'delete_terms' | 'assign_terms',
+): string[] {
+  return capability === 'assign_terms' ? ['edit_posts'] : ['manage_categories'];
+}
+
+const POST_TYPE_CAPABILITIES = [
+  'create_posts',
+  'edit_posts',
+  'edit_others_posts',
+  'edit_published_posts',
+  'publish_posts',
+  'read_private_posts',
+  'delete_posts',
+  'delete_others_posts',
+] as const;
+
+/**
+ * The primitive capability a post type uses for one of WordPress's generic post capabilities
+ * (its `$post_type->cap->…`): pages have their own, attachments use the post ones except that
+ * creating them means uploading.
+ */
+export function postTypeCapability(
+  type: PostType,
+  capability: (typeof POST_TYPE_CAPABILITIES)[number],
+): string {
+  if (type === 'page') return capability.replace(/posts$/, 'pages').replace('create_', 'edit_');
+  if (type === 'attachment' && capability === 'create_posts') return 'upload_files';
+  return capability === 'create_posts' ? 'edit_posts' : capability;
+}
+
+/** Scheduled posts count as published for editing and deleting, as in WordPress. */
+const PUBLISHED = new Set(['publish', 'future']);
 
 function mapReadPost(actor: Actor, post: PostRef): string[] {
   if (post.status === 'publish') return ['read'];
@@ -87,12 +156,14 @@ function mapEditOrDeletePost(actor: Actor, post: PostRef, verb: 'edit' | 'delete
   const plural = post.type === 'page' ? 'pages' : 'posts';
   const caps: string[] = [];
   if (post.authorId === actor.id) {
-    caps.push(post.status === 'publish' ? `${verb}_published_${plural}` : `${verb}_${plural}`);
-    if (post.status === 'private') caps.push(`${verb}_private_${plural}`);
+    // One's own private post needs no private capability; a trashed one is judged by the status
+    // it had before the trash.
+    const status = post.status === 'trash' ? (post.trashedFrom ?? 'draft') : post.status;
+    caps.push(PUBLISHED.has(status) ? `${verb}_published_${plural}` : `${verb}_${plural}`);
     return caps;
   }
   caps.push(`${verb}_others_${plural}`);
-  if (post.status === 'publish') caps.push(`${verb}_published_${plural}`);
+  if (PUBLISHED.has(post.status)) caps.push(`${verb}_published_${plural}`);
   if (post.status === 'private') caps.push(`${verb}_private_${plural}`);
   return caps;
 }

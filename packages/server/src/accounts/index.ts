@@ -10,9 +10,13 @@ export {
 export {
   can,
   mapMetaCapability,
+  postTypeCapability,
   type Actor,
   type MetaCapabilityArgs,
   type PostRef,
+  type PostType,
+  type Taxonomy,
+  type TermRef,
   type UserRef,
 } from './capabilities.js';
 export {
