@@ -75,6 +75,67 @@ export interface AppIdBlocksTable {
   reason: string;
 }
 
+export interface PostsTable {
+  id: Generated<number>;
+  type: string;
+  author_id: number;
+  status: string;
+  title: string;
+  content: string;
+  excerpt: string;
+  /** Null while a draft or pending post has no slug yet. */
+  slug: string | null;
+  /** Relative to the site URL, fixed when the post is created (WordPress's guid). */
+  guid: string;
+  date: number;
+  date_floating: number;
+  modified: number;
+  parent: number;
+  menu_order: number;
+  comment_status: string;
+  ping_status: string;
+  sticky: number;
+  format: string;
+  password: string;
+  featured_media: number;
+  trashed_from: string | null;
+}
+
+export interface TermsTable {
+  id: Generated<number>;
+  taxonomy: string;
+  name: string;
+  slug: string;
+  description: string;
+  parent: number;
+}
+
+export interface TermRelationshipsTable {
+  post_id: number;
+  term_id: number;
+}
+
+export interface MediaTable {
+  id: Generated<number>;
+  author_id: number;
+  post_id: number;
+  /** Relative to <data-dir>/uploads. */
+  file: string;
+  mime_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  title: string;
+  slug: string;
+  caption: string;
+  description: string;
+  alt_text: string;
+  comment_status: string;
+  ping_status: string;
+  date: number;
+  modified: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -82,4 +143,8 @@ export interface Database {
   settings: SettingsTable;
   application_passwords: ApplicationPasswordsTable;
   app_id_blocks: AppIdBlocksTable;
+  posts: PostsTable;
+  terms: TermsTable;
+  term_relationships: TermRelationshipsTable;
+  media: MediaTable;
 }

@@ -1,6 +1,7 @@
 import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_application_passwords.js';
+import * as m0003 from './0003_content.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -15,6 +16,7 @@ type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001_initial': m0001,
   '0002_application_passwords': m0002,
+  '0003_content': m0003,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */
