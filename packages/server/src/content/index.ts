@@ -1,0 +1,63 @@
+export { ContentError } from './errors.js';
+export {
+  POST_STATUSES,
+  DEFAULT_CATEGORY_ID,
+  createPost,
+  updatePost,
+  trashPost,
+  deletePost,
+  findPost,
+  findPublishedBySlug,
+  listPosts,
+  recentPublishedPosts,
+  publishDuePosts,
+  publishedAuthorIds,
+  reassignAuthoredContent,
+  ancestorIds,
+  generatedSlug,
+  postPath,
+  type Post,
+  type PostType,
+  type PostStatus,
+  type NewPost,
+  type PostChanges,
+  type PostReader,
+  type PostListQuery,
+  type PostOrderBy,
+} from './posts.js';
+export {
+  createTerm,
+  updateTerm,
+  deleteTerm,
+  findTerm,
+  listTerms,
+  termIdsOfPosts,
+  existingTermIds,
+  isHierarchical,
+  type Term,
+  type Taxonomy,
+  type NewTerm,
+  type TermChanges,
+  type TermListQuery,
+  type TermOrderBy,
+} from './terms.js';
+export {
+  createMedia,
+  updateMedia,
+  deleteMedia,
+  findMedia,
+  findMediaByFile,
+  listMedia,
+  uploadsDirectory,
+  type Media,
+  type NewMedia,
+  type MediaChanges,
+  type MediaListQuery,
+  type MediaOrderBy,
+} from './media.js';
+export { UPLOAD_TYPES, FILE_TYPE_REFUSED, sanitizeFileName, uploadTypeOf } from './uploadTypes.js';
+export { sanitizePostHtml, sanitizeTitleHtml, htmlToText } from './sanitizeHtml.js';
+export { autop, renderExcerpt } from './rendering.js';
+export { formatGmt, formatLocal, parseRestDate, humanDate } from './dates.js';
+export { sanitizeSlug } from './slugs.js';
+export { isDbId, MAX_DB_INT } from './ids.js';
