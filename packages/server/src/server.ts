@@ -3,6 +3,8 @@ import type { DestinationStream } from 'pino';
 import { bootstrapAdministrator } from './accounts/index.js';
 import { LastUsedTracker } from './app-passwords/index.js';
 import { AuditBuffer } from './audit/index.js';
+import { readSettings } from './settings/index.js';
+import { createTwoFactor } from './two-factor/index.js';
 import { loadInstallationKey, type Config } from './config/index.js';
 import { deriveKeys } from './crypto/index.js';
 import { buildHttpApp } from './http/app.js';
@@ -81,6 +83,15 @@ export async function createLatchkey(
     metrics: createMetrics(),
     lastUsed: new LastUsedTracker(),
     auditBuffer: new AuditBuffer(),
+    twoFactor: createTwoFactor({
+      db: store.db,
+      keys,
+      mailer,
+      now,
+      siteUrl: () => config.siteUrl,
+      siteName: async () => (await readSettings(store.db)).title,
+      emailFallback: async () => (await readSettings(store.db)).emailFallback,
+    }),
     now,
   };
   const app = await buildHttpApp(ctx);

@@ -7,6 +7,7 @@ import type { Keys } from '../crypto/index.js';
 import type { Mailer } from '../mail/index.js';
 import type { Limiters } from '../rate-limit/index.js';
 import type { Database, Dialect } from '../store/index.js';
+import type { TwoFactor } from '../two-factor/index.js';
 import type { Metrics } from './metrics.js';
 
 /** Everything a request handler may reach; built once at start. */
@@ -24,6 +25,7 @@ export interface AppContext {
   lastUsed: LastUsedTracker;
   /** Audit events from the API hot path, written in batches. */
   auditBuffer: AuditBuffer;
+  twoFactor: TwoFactor;
   /** The clock, injectable so tests can move time without sleeping. */
   now(): number;
 }

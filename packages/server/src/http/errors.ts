@@ -16,6 +16,7 @@ export class HttpError extends Error {
 }
 
 import { AccountError } from '../accounts/index.js';
+import { TwoFactorError } from '../two-factor/index.js';
 
 const ACCOUNT_STATUS: Record<AccountError['code'], number> = {
   existing_user_login: 400,
@@ -34,6 +35,18 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof AccountError) {
     const code = error.code === 'unknown_user' ? 'rest_user_invalid_id' : error.code;
     return new HttpError(ACCOUNT_STATUS[error.code], code, error.message);
+  }
+  if (error instanceof TwoFactorError) {
+    const status =
+      error.code === 'latchkey_backup_codes_need_provider'
+        ? 409
+        : error.code === 'latchkey_email_throttled'
+          ? 429
+          : 400;
+    const headers: Record<string, string> = error.retryAfterSeconds
+      ? { 'retry-after': String(error.retryAfterSeconds) }
+      : {};
+    return new HttpError(status, error.code, error.message, {}, headers);
   }
   return undefined;
 }

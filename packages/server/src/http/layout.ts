@@ -79,17 +79,58 @@ export const SITE_CSS = STYLE.trim();
  * without it; the secret is also selectable text.
  */
 export const SITE_JS = `
-document.addEventListener('click', function (event) {
-  var button = event.target.closest('[data-copy-target]');
-  if (!button) return;
-  var id = button.getAttribute('data-copy-target');
-  var source = document.getElementById(id);
-  var status = document.querySelector('[data-copy-status="' + id + '"]');
-  if (!source || !navigator.clipboard) return;
-  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-    if (status) status.textContent = 'Copied.';
-  }, function () {
-    if (status) status.textContent = 'Copy failed: select the text and copy it by hand.';
+(function () {
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : '';
+  }
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest('[data-copy-target]');
+    if (!button) return;
+    var id = button.getAttribute('data-copy-target');
+    var source = document.getElementById(id);
+    var status = document.querySelector('[data-copy-status="' + id + '"]');
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      if (status) status.textContent = 'Copied.';
+    }, function () {
+      if (status) status.textContent = 'Copy failed: select the text and copy it by hand.';
+    });
   });
-});
+
+  // Second factor with a security key: the server's options are in a data attribute.
+  document.addEventListener('click', function (event) {
+    if (!event.target.closest('#use-security-key')) return;
+    var holder = document.getElementById('webauthn-sign-in');
+    var form = document.getElementById('two-factor-form');
+    if (!holder || !form || !window.SimpleWebAuthnBrowser) return;
+    window.SimpleWebAuthnBrowser.startAuthentication({ optionsJSON: JSON.parse(holder.getAttribute('data-options')) })
+      .then(function (result) {
+        document.getElementById('webauthn-response').value = JSON.stringify(result);
+        form.submit();
+      })
+      .catch(function (error) {
+        holder.textContent = 'The security key did not answer: ' + error.message;
+      });
+  });
+
+  // Registering a security key on the two-factor page (REST with the session's nonce).
+  document.addEventListener('submit', function (event) {
+    var form = event.target.closest('#register-security-key');
+    if (!form) return;
+    event.preventDefault();
+    var status = form.querySelector('[data-webauthn-status]');
+    var base = '/wp-json/latchkey/v1/users/me/two-factor/webauthn';
+    var headers = { 'content-type': 'application/json', 'x-wp-nonce': csrf() };
+    function fail(message) { if (status) status.textContent = message; }
+    fetch(base + '/options', { method: 'POST', headers: headers, credentials: 'same-origin', body: '{}' })
+      .then(function (r) { return r.json().then(function (b) { if (!r.ok) throw new Error(b.message); return b; }); })
+      .then(function (options) { return window.SimpleWebAuthnBrowser.startRegistration({ optionsJSON: options }); })
+      .then(function (response) {
+        return fetch(base, { method: 'POST', headers: headers, credentials: 'same-origin', body: JSON.stringify({ name: form.elements.name.value, response: JSON.stringify(response) }) });
+      })
+      .then(function (r) { return r.json().then(function (b) { if (!r.ok) throw new Error(b.message); location.assign('/account/two-factor?done=key_added'); }); })
+      .catch(function (error) { fail('The security key was not registered: ' + error.message); });
+  });
+})();
 `.trim();

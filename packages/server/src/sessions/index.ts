@@ -5,6 +5,7 @@ export {
   createSession,
   resolveSession,
   markReauthenticated,
+  liftEnrolmentRestriction,
   listSessions,
   endSession,
   endOtherSessions,
@@ -15,6 +16,8 @@ export {
 export { CSRF_COOKIE, csrfTokenForSession, csrfTokenForBrowser, csrfTokenMatches } from './csrf.js';
 export {
   signInWithPassword,
+  openSession,
+  type OpenSessionInput,
   type SignInAttempt,
   type SignInResult,
   type SignInDeps,

@@ -22,6 +22,8 @@ export interface Session {
   remember: boolean;
   secondFactor: string | null;
   authenticatedAt: number;
+  /** Required two-factor: this session may only enrol a second factor. */
+  enrolmentOnly: boolean;
 }
 
 function toSession(row: Selectable<SessionsTable>): Session {
@@ -36,6 +38,7 @@ function toSession(row: Selectable<SessionsTable>): Session {
     remember: Number(row.remember) === 1,
     secondFactor: row.second_factor,
     authenticatedAt: Number(row.authenticated_at),
+    enrolmentOnly: Number(row.enrolment_only ?? 0) === 1,
   };
 }
 
@@ -45,6 +48,7 @@ export interface NewSession {
   userAgent: string;
   remember: boolean;
   secondFactor?: string | null;
+  enrolmentOnly?: boolean;
   now: number;
 }
 
@@ -67,6 +71,10 @@ export async function createSession(
     remember: input.remember ? 1 : 0,
     second_factor: input.secondFactor ?? null,
     authenticated_at: input.now,
+    pending_totp_secret: null,
+    pending_totp_at: null,
+    webauthn_challenge: null,
+    enrolment_only: input.enrolmentOnly ? 1 : 0,
   };
   await db.insertInto('sessions').values(row).execute();
   return { session: toSession(row), token };
@@ -104,10 +112,29 @@ export async function markReauthenticated(
   db: Kysely<Database>,
   sessionId: string,
   now: number,
+  secondFactor?: string,
 ): Promise<void> {
   await db
     .updateTable('sessions')
-    .set({ authenticated_at: now })
+    .set(
+      secondFactor
+        ? { authenticated_at: now, second_factor: secondFactor }
+        : { authenticated_at: now },
+    )
+    .where('id', '=', sessionId)
+    .execute();
+}
+
+/** Required two-factor done: the session may go everywhere again. */
+export async function liftEnrolmentRestriction(
+  db: Kysely<Database>,
+  sessionId: string,
+  now: number,
+  secondFactor: string,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ enrolment_only: 0, second_factor: secondFactor, authenticated_at: now })
     .where('id', '=', sessionId)
     .execute();
 }

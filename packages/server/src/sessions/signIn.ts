@@ -23,7 +23,7 @@ export interface SignInAttempt {
 }
 
 export type SignInResult =
-  | { ok: true; user: User; session: Session; token: string }
+  | { ok: true; user: User }
   | { ok: false; reason: 'invalid_credentials' | 'disabled' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -89,23 +89,49 @@ export async function signInWithPassword(
     );
     return { ok: false, reason: 'disabled' };
   }
-  const { session, token } = await createSession(db, deps.keys, {
-    userId: user.id,
-    ip: attempt.ip,
-    userAgent: attempt.userAgent,
-    remember: attempt.remember,
-    now: attempt.now,
+  return { ok: true, user };
+}
+
+export interface OpenSessionInput {
+  user: User;
+  ip: string;
+  userAgent: string;
+  remember: boolean;
+  /** The second factor that completed this sign-in, if any. */
+  secondFactor?: string | null;
+  /** Required two-factor not yet enrolled: the session may only enrol. */
+  enrolmentOnly?: boolean;
+  now: number;
+}
+
+/** Starts the session once every step of the sign-in succeeded, and records it. */
+export async function openSession(
+  deps: Pick<SignInDeps, 'db' | 'keys'>,
+  input: OpenSessionInput,
+): Promise<{ session: Session; token: string }> {
+  const { session, token } = await createSession(deps.db, deps.keys, {
+    userId: input.user.id,
+    ip: input.ip,
+    userAgent: input.userAgent,
+    remember: input.remember,
+    secondFactor: input.secondFactor ?? null,
+    enrolmentOnly: input.enrolmentOnly ?? false,
+    now: input.now,
   });
   await recordAuditEvent(
-    db,
+    deps.db,
     {
       event: 'login.success',
-      userId: user.id,
-      ip: attempt.ip,
-      userAgent: attempt.userAgent,
+      userId: input.user.id,
+      ip: input.ip,
+      userAgent: input.userAgent,
       credential: `session:${session.id}`,
+      details: {
+        second_factor: input.secondFactor ?? null,
+        ...(input.enrolmentOnly ? { enrolment_only: true } : {}),
+      },
     },
-    attempt.now,
+    input.now,
   );
-  return { ok: true, user, session, token };
+  return { session, token };
 }

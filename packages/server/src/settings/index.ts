@@ -9,6 +9,10 @@ export interface SiteSettings {
   applicationPasswordsEnabled: boolean;
   /** Roles whose members may not use application passwords. */
   applicationPasswordsDisabledRoles: string[];
+  /** Offer an emailed code at sign-in to two-factor users with a verified address. */
+  emailFallback: boolean;
+  /** Roles whose members must enrol a second factor. */
+  requiredTwoFactorRoles: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
@@ -17,6 +21,8 @@ export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   timezone: 'UTC',
   applicationPasswordsEnabled: true,
   applicationPasswordsDisabledRoles: [],
+  emailFallback: true,
+  requiredTwoFactorRoles: [],
 });
 
 /** Read on most requests: kept for a moment, dropped on every write (other nodes see it within the TTL). */
@@ -27,7 +33,11 @@ export async function readSettings(db: Kysely<Database>): Promise<SiteSettings> 
   const hit = cache.get(db);
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.value;
   const rows = await db.selectFrom('settings').selectAll().execute();
-  const out: SiteSettings = { ...DEFAULT_SETTINGS, applicationPasswordsDisabledRoles: [] };
+  const out: SiteSettings = {
+    ...DEFAULT_SETTINGS,
+    applicationPasswordsDisabledRoles: [],
+    requiredTwoFactorRoles: [],
+  };
   for (const row of rows) {
     if (!(row.name in DEFAULT_SETTINGS)) continue;
     try {

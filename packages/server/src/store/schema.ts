@@ -23,6 +23,56 @@ export interface UsersTable {
   credentials_version: Generated<number>;
 }
 
+export interface UserTwoFactorTable {
+  user_id: number;
+  /** JSON array of enabled provider ids. */
+  providers: Generated<string>;
+  primary_provider: string | null;
+  /** Sealed with the installation key (crypto.sealSecret). */
+  totp_secret: string | null;
+  totp_last_step: number | null;
+  failures: Generated<number>;
+  last_failure_at: number | null;
+  email_code_hash: string | null;
+  email_code_expires: number | null;
+  /** JSON array of times sign-in codes were mailed (the resend throttle). */
+  email_sends: Generated<string>;
+  proof_code_hash: string | null;
+  proof_code_expires: number | null;
+  proof_email: string | null;
+}
+
+export interface BackupCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: number | null;
+}
+
+export interface WebauthnCredentialsTable {
+  id: string;
+  user_id: number;
+  name: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  created: number;
+  last_used: number | null;
+}
+
+export interface LoginChallengesTable {
+  token_hash: string;
+  user_id: number;
+  /** `login` (no session yet) or `reauth` (step-up inside a session). */
+  purpose: string;
+  created: number;
+  expires: number;
+  redirect_to: string;
+  remember: number;
+  session_id: string | null;
+  webauthn_challenge: string | null;
+}
+
 export interface SessionsTable {
   id: string;
   token_hash: string;
@@ -36,6 +86,11 @@ export interface SessionsTable {
   second_factor: string | null;
   /** Last time the person proved who they are in this session (password or second factor). */
   authenticated_at: number;
+  pending_totp_secret: string | null;
+  pending_totp_at: number | null;
+  /** A session that may only enrol a second factor (required two-factor). */
+  enrolment_only: Generated<number>;
+  webauthn_challenge: string | null;
 }
 
 export interface AuditEventsTable {
@@ -143,6 +198,10 @@ export interface Database {
   settings: SettingsTable;
   application_passwords: ApplicationPasswordsTable;
   app_id_blocks: AppIdBlocksTable;
+  user_two_factor: UserTwoFactorTable;
+  backup_codes: BackupCodesTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  login_challenges: LoginChallengesTable;
   posts: PostsTable;
   terms: TermsTable;
   term_relationships: TermRelationshipsTable;

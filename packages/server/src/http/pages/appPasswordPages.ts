@@ -16,7 +16,7 @@ import {
   type ApplicationPassword,
 } from '../../app-passwords/index.js';
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
-import { markReauthenticated, safeRedirectTarget } from '../../sessions/index.js';
+import { safeRedirectTarget } from '../../sessions/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { addressLimitKey, clientIp } from '../clientAddress.js';
 import type { AppContext } from '../context.js';
@@ -26,6 +26,7 @@ import { notifyApplicationPasswordCreated } from '../notifications.js';
 import { REAUTH_WINDOW_MS } from '../rest/appPasswords.js';
 import { applicationPasswordsAvailableFor } from '../rest/auth.js';
 import { formatTime, requireSignedIn, sendPage } from './render.js';
+import { afterPasswordStep } from './twoFactorSignIn.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -314,8 +315,13 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
       );
     }
     await ctx.limiters.signIn.succeed(accountKey, addressKey);
-    await markReauthenticated(ctx.db, signedIn.session.id, ctx.now());
-    return reply.redirect(redirectTo, 303);
+    // Password, then (for two-factor users) the second factor, as at sign-in.
+    return afterPasswordStep(ctx, request, reply, signedIn.user, {
+      purpose: 'reauth',
+      remember: false,
+      redirectTo,
+      signedIn,
+    });
   });
 }
 

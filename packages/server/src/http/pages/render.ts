@@ -53,6 +53,11 @@ export async function requireSignedIn(
     await reply.redirect(`/login?redirect_to=${encodeURIComponent(request.url)}`, 302);
     return undefined;
   }
+  // Required two-factor: until a method is enrolled, every other page leads back there.
+  if (signedIn.session.enrolmentOnly && !request.url.startsWith('/account/two-factor')) {
+    await reply.redirect('/account/two-factor', 302);
+    return undefined;
+  }
   return signedIn;
 }
 

@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { recordAuditEvent } from '../../audit/index.js';
 import {
-  REMEMBERED_SESSION_TTL_MS,
-  SESSION_COOKIE,
   csrfTokenForSession,
   endSession,
   safeRedirectTarget,
   signInWithPassword,
 } from '../../sessions/index.js';
 import { addressLimitKey, clientIp } from '../clientAddress.js';
-import { assertFormCsrf, clearSessionCookie, isSecureRequest, sessionOf } from '../browserAuth.js';
+import { assertFormCsrf, clearSessionCookie, sessionOf } from '../browserAuth.js';
 import type { AppContext } from '../context.js';
 import { html } from '../html.js';
 import { noticeFor, sendPage } from './render.js';
+import { afterPasswordStep } from './twoFactorSignIn.js';
 
 const SIGN_IN_NOTICES = {
   loggedout: 'You are now signed out.',
@@ -119,15 +118,11 @@ export function registerSignInPages(app: FastifyInstance, ctx: AppContext): void
         return again(403, 'This account is disabled. Contact an administrator.');
       return again(200, 'Unknown username or email, or wrong password.');
     }
-    reply.setCookie(SESSION_COOKIE, result.token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: isSecureRequest(ctx, request),
-      // Without remember-me the cookie lives for the browser session only.
-      ...(remember ? { maxAge: REMEMBERED_SESSION_TTL_MS / 1000 } : {}),
+    return afterPasswordStep(ctx, request, reply, result.user, {
+      purpose: 'login',
+      remember,
+      redirectTo,
     });
-    return reply.redirect(redirectTo || '/account', 302);
   });
 
   app.get('/logout', async (request, reply) => {

@@ -139,6 +139,14 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
           'rest_no_route',
           'No route was found matching the URL and request method.',
         );
+      // Required two-factor not yet enrolled: only the enrolment routes answer.
+      if (auth.session?.enrolmentOnly && !route.path.includes('/two-factor')) {
+        throw new HttpError(
+          403,
+          'latchkey_enrolment_required',
+          'Set up two-factor authentication first: it is required for your account.',
+        );
+      }
 
       const input: Record<string, unknown> = {};
       for (const source of [query, body, params]) {

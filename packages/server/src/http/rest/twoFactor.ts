@@ -1,0 +1,257 @@
+import { can, findUserById, type User } from '../../accounts/index.js';
+import { recordAuditEvent, type AuditEventName } from '../../audit/index.js';
+import {
+  endAllSessions,
+  endOtherSessions,
+  liftEnrolmentRestriction,
+} from '../../sessions/index.js';
+import { STEP_UP_WINDOW_MS, isProviderId, type ProviderId } from '../../two-factor/index.js';
+import { clientIp } from '../clientAddress.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import type { ArgSpecs } from './args.js';
+import type { RestEndpoint, RestRegistry, RestRequest, RestResult } from './registry.js';
+
+const USER_ID = '(?P<user_id>(?:[\\d]+|me))';
+const USER_ARG = { user_id: { type: 'string' } } satisfies ArgSpecs;
+const CODE_ARG = { code: { type: 'string', required: true } } satisfies ArgSpecs;
+
+type Handler = (req: RestRequest, owner: User) => Promise<RestResult>;
+
+/**
+ * Managing one's own second factors: a browser session only (never an application password),
+ * a recent sign-in for every change (step-up), WordPress's 401/403 rules otherwise.
+ */
+export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry): void {
+  const tf = ctx.twoFactor;
+  const audit = (
+    req: RestRequest,
+    event: AuditEventName,
+    owner: User,
+    details: Record<string, unknown>,
+  ) =>
+    recordAuditEvent(
+      ctx.db,
+      {
+        event,
+        userId: owner.id,
+        ip: clientIp(req.raw),
+        userAgent: String(req.raw.headers['user-agent'] ?? ''),
+        credential: req.auth.session ? `session:${req.auth.session.id}` : req.auth.via,
+        details: { by: req.auth.user?.id ?? null, ...details },
+      },
+      ctx.now(),
+    );
+
+  const owner = async (req: RestRequest, mode: 'read' | 'enrol' | 'reset'): Promise<User> => {
+    const actor = req.auth.user;
+    if (!actor) throw new HttpError(401, 'rest_not_logged_in', 'You are not currently logged in.');
+    if (req.auth.via === 'application_password' || !req.auth.session) {
+      throw new HttpError(
+        403,
+        'latchkey_session_required',
+        'Two-factor settings can only be changed from a signed-in browser, never with an application password.',
+      );
+    }
+    const target =
+      req.args.user_id === 'me' ? actor : await findUserById(ctx.db, Number(req.args.user_id));
+    if (!target) throw new HttpError(404, 'rest_user_invalid_id', 'Invalid user ID.');
+    const self = target.id === actor.id;
+    // Administrators see and reset others' factors, but never enrol them.
+    if (
+      !self &&
+      (mode === 'enrol' ||
+        !can(actor, { capability: 'edit_user', user: target }) ||
+        !can(actor, 'edit_users'))
+    ) {
+      throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+    }
+    if (req.method !== 'GET' && ctx.now() - req.auth.session.authenticatedAt > STEP_UP_WINDOW_MS) {
+      throw new HttpError(
+        403,
+        'latchkey_reauth_required',
+        'Confirm your identity again to change two-factor settings.',
+        {
+          reauth_url: `/login/reauth?redirect_to=${encodeURIComponent('/account/two-factor')}`,
+        },
+      );
+    }
+    return target;
+  };
+
+  const status = async (user: User) => ({ body: await tf.status(user) });
+
+  /** After enabling: a session limited to enrolment becomes a full one. */
+  const enabled = async (req: RestRequest, user: User, provider: ProviderId) => {
+    await audit(req, 'two_factor.enabled', user, { provider });
+    if (req.auth.session?.enrolmentOnly)
+      await liftEnrolmentRestriction(ctx.db, req.auth.session.id, ctx.now(), provider);
+    return status(user);
+  };
+  /** After disabling: the user's other sessions end (whoever held them must sign in again). */
+  const disabled = async (req: RestRequest, user: User, provider: ProviderId) => {
+    const ended =
+      req.auth.session && user.id === req.auth.user?.id
+        ? await endOtherSessions(ctx.db, user.id, req.auth.session.id)
+        : await endAllSessions(ctx.db, user.id);
+    await audit(req, 'two_factor.disabled', user, { provider, sessions_ended: ended });
+    return status(user);
+  };
+
+  const route = (
+    path: string,
+    endpoints: Array<{
+      methods: RestEndpoint['methods'];
+      args?: ArgSpecs;
+      mode: 'read' | 'enrol' | 'reset';
+      run: Handler;
+    }>,
+  ) =>
+    registry.register({
+      namespace: 'latchkey/v1',
+      route: `/users/${USER_ID}/two-factor${path}`,
+      endpoints: endpoints.map((e) => ({
+        methods: e.methods,
+        args: { ...USER_ARG, ...(e.args ?? {}) },
+        handler: async (req) => e.run(req, await owner(req, e.mode)),
+      })),
+    });
+
+  route('', [
+    { methods: ['GET'], mode: 'read', run: async (_req, user) => status(user) },
+    {
+      methods: ['DELETE'],
+      mode: 'reset',
+      run: async (req, user) => {
+        if (user.id === req.auth.user!.id && !can(req.auth.user!, 'edit_users'))
+          throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+        await tf.reset(user);
+        const ended = await endAllSessions(ctx.db, user.id);
+        await audit(req, 'two_factor.reset', user, { sessions_ended: ended });
+        return status(user);
+      },
+    },
+  ]);
+  route('/totp', [
+    {
+      methods: ['POST'],
+      mode: 'enrol',
+      run: async (req, user) => ({ body: await tf.beginTotpSetup(user, req.auth.session!.id) }),
+    },
+    {
+      methods: ['PUT'],
+      args: CODE_ARG,
+      mode: 'enrol',
+      run: async (req, user) => {
+        await tf.confirmTotp(user, req.auth.session!.id, req.args.code);
+        return enabled(req, user, 'totp');
+      },
+    },
+    {
+      methods: ['DELETE'],
+      mode: 'enrol',
+      run: async (req, user) => (await tf.disable(user, 'totp'), disabled(req, user, 'totp')),
+    },
+  ]);
+  route('/email', [
+    {
+      methods: ['POST'],
+      mode: 'enrol',
+      run: async (req, user) => {
+        await tf.sendProofCode(user, clientIp(req.raw));
+        return { body: { sent: true } };
+      },
+    },
+    {
+      methods: ['PUT'],
+      args: CODE_ARG,
+      mode: 'enrol',
+      run: async (req, user) => {
+        await tf.confirmProofCode(user, req.args.code, true);
+        return enabled(req, user, 'email');
+      },
+    },
+    {
+      methods: ['DELETE'],
+      mode: 'enrol',
+      run: async (req, user) => (await tf.disable(user, 'email'), disabled(req, user, 'email')),
+    },
+  ]);
+  route('/backup-codes', [
+    {
+      methods: ['POST'],
+      mode: 'enrol',
+      run: async (req, user) => {
+        const result = await tf.regenerateBackupCodes(user);
+        await audit(req, 'two_factor.enabled', user, {
+          provider: 'backup_codes',
+          regenerated: true,
+        });
+        return { body: result };
+      },
+    },
+    {
+      methods: ['DELETE'],
+      mode: 'enrol',
+      run: async (req, user) => (
+        await tf.disable(user, 'backup_codes'),
+        disabled(req, user, 'backup_codes')
+      ),
+    },
+  ]);
+  route('/webauthn/options', [
+    {
+      methods: ['POST'],
+      mode: 'enrol',
+      run: async (req, user) => ({
+        body: await tf.webauthnRegistrationOptions(user, req.auth.session!.id),
+      }),
+    },
+  ]);
+  route('/webauthn', [
+    {
+      methods: ['POST'],
+      args: {
+        name: { type: 'string', maxLength: 100, default: 'Security key' },
+        response: { type: ['string', 'object'] as never, required: true },
+      },
+      mode: 'enrol',
+      run: async (req, user) => {
+        await tf.webauthnRegister(
+          user,
+          req.auth.session!.id,
+          String(req.args.name),
+          req.args.response,
+        );
+        return enabled(req, user, 'webauthn');
+      },
+    },
+  ]);
+  route('/webauthn/(?P<credential_id>[A-Za-z0-9_-]{1,512})', [
+    {
+      methods: ['DELETE'],
+      args: { credential_id: { type: 'string' } },
+      mode: 'enrol',
+      run: async (req, user) => {
+        if (!(await tf.webauthnRemove(user, String(req.args.credential_id))))
+          throw new HttpError(404, 'latchkey_webauthn_not_found', 'Security key not found.');
+        return disabled(req, user, 'webauthn');
+      },
+    },
+  ]);
+  route('/primary', [
+    {
+      methods: ['PUT'],
+      args: { provider: { type: 'string', required: true } },
+      mode: 'enrol',
+      run: async (req, user) => {
+        if (!isProviderId(req.args.provider))
+          throw new HttpError(400, 'rest_invalid_param', 'Invalid parameter(s): provider', {
+            params: { provider: 'Unknown provider.' },
+          });
+        await tf.setPrimary(user, req.args.provider);
+        return status(user);
+      },
+    },
+  ]);
+}
