@@ -35,3 +35,4 @@ export {
   type ApplicationPasswordCheck,
 } from './verifyApplicationPassword.js';
 export { parseBasicAuthorization } from './basicAuth.js';
+export { parseCredentialLimits, CredentialLimitError, type CredentialLimits } from './limits.js';

@@ -6,6 +6,8 @@ import {
   findApplicationPassword,
   isAppIdBlocked,
   isValidAppId,
+  parseCredentialLimits,
+  CredentialLimitError,
   listApplicationPasswords,
   sanitizeApplicationPasswordName,
   type ApplicationPassword,
@@ -56,9 +58,22 @@ export async function runAppPasswordCommand(
         throw new UsageError(`invalid --app-id "${appId}": expected a lowercase UUID`);
       if (await isAppIdBlocked(db, appId))
         throw new UsageError(`app ${appId} is blocked on this site`);
+      let limits;
+      try {
+        limits = parseCredentialLimits(
+          { scope: values.scope, roleCeiling: values['role-ceiling'], expires: values.expires },
+          user.role,
+          Date.now(),
+        );
+      } catch (error) {
+        if (error instanceof CredentialLimitError) {
+          throw new UsageError(`invalid --${error.param.replace('_', '-')}: ${error.message}`);
+        }
+        throw error;
+      }
       const created = await createApplicationPassword(
         db,
-        { userId: user.id, name, appId },
+        { userId: user.id, name, appId, ...limits },
         Date.now(),
       );
       await recordAuditEvent(db, {

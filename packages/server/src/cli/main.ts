@@ -5,6 +5,7 @@ import { openStore } from '../store/index.js';
 import { ConfigError, UsageError, parseCommand } from './args.js';
 import { runUserCommand, type Output } from './userCommands.js';
 import { NotFound, runAppPasswordCommand } from './appPasswordCommands.js';
+import { parseTwoFactorCommand, runTwoFactorCommand } from './twoFactorCommands.js';
 
 const HELP = `latchkey: authentication server for APIs
 
@@ -17,9 +18,12 @@ Usage:
   latchkey user set-password <login> [--password P]   (without --password a random one is printed once)
   latchkey user disable <login>            (ends the user's sessions at once)
   latchkey user enable <login>
-  latchkey app-password create <login> --name <name> [--app-id <uuid>]   (prints the password once)
+  latchkey app-password create <login> --name <name> [--app-id <uuid>] [--scope full|content]
+                       [--role-ceiling <role>] [--expires <date>]   (prints the password once)
   latchkey app-password list <login>
   latchkey app-password revoke <login> <uuid> | --all
+  latchkey 2fa status <login>              enabled methods, primary, recovery codes left, security keys
+  latchkey 2fa reset <login>               remove every second factor and end the user's sessions
 
 Every command accepts --json and the configuration options (--data-dir, --database-url, ...);
 see the README for the full table. Exit codes: 0 done, 1 refused (unknown user, ...), 2 usage or configuration error.`;
@@ -34,6 +38,9 @@ const USER_FLAGS = {
 
 const APP_PASSWORD_FLAGS = {
   name: { type: 'string' },
+  scope: { type: 'string' },
+  'role-ceiling': { type: 'string' },
+  expires: { type: 'string' },
   'app-id': { type: 'string' },
   all: { type: 'boolean' },
 } as const;
@@ -112,6 +119,20 @@ async function main(argv: string[]): Promise<number> {
         try {
           await store.migrate();
           await runAppPasswordCommand(store, sub, parsed.positionals, parsed.values, out);
+        } finally {
+          await store.close();
+        }
+        return 0;
+      }
+      case '2fa': {
+        const [sub, ...tail] = rest;
+        const parsed = parseCommand(tail, {});
+        const command = parseTwoFactorCommand(sub, parsed.positionals);
+        const config = parsed.config();
+        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          await store.migrate();
+          await runTwoFactorCommand(store, config, command, out);
         } finally {
           await store.close();
         }

@@ -17,12 +17,15 @@ import {
   deleteAllApplicationPasswords,
   listApplicationPasswords,
 } from '../../app-passwords/index.js';
+import { TwoFactorError, loadTwoFactorState } from '../../two-factor/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
+import { toHttpError } from '../errors.js';
 import { applicationPasswordsAvailableFor } from '../rest/auth.js';
 import { applicationPasswordsSection } from './appPasswordPages.js';
 import type { AppContext } from '../context.js';
 import { html } from '../html.js';
 import { formatTime, noticeFor, requireSignedIn, sendPage } from './render.js';
+import { TWO_FACTOR_PAGE, lowBackupCodesWarning, twoFactorSummary } from './twoFactorPages.js';
 
 const ACCOUNT_NOTICES = {
   app_password_revoked: 'Application password revoked.',
@@ -33,6 +36,8 @@ const ACCOUNT_NOTICES = {
   password: 'Password changed. Your other sessions were signed out.',
   sessions: 'Your other sessions were signed out.',
   session: 'That session was signed out.',
+  email_code_sent: 'We sent a code to your email address: enter it below.',
+  email_verified: 'Your email address is verified.',
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -60,6 +65,13 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       ctx.lastUsed.overlay(r),
     );
     const available = await applicationPasswordsAvailableFor(ctx, request);
+    const twoFactor = await ctx.twoFactor.status(user);
+    const proof = await loadTwoFactorState(ctx.db, user.id);
+    // A code for this very address is waiting to be entered.
+    const proofPending =
+      proof.proofCodeHash !== null &&
+      (proof.proofCodeExpires ?? 0) > now &&
+      proof.proofEmail?.toLowerCase() === user.email.toLowerCase();
     return sendPage(
       ctx,
       request,
@@ -68,6 +80,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       (csrf) =>
         html` <h1>Your account</h1>
           <p class="muted">Signed in as <strong>${user.login}</strong> (${user.role}).</p>
+          ${lowBackupCodesWarning(twoFactor)}
 
           <h2 id="profile">Profile</h2>
           <form class="stack" method="post" action="/account/profile">
@@ -87,6 +100,29 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
             /></label>
             <button type="submit">Save profile</button>
           </form>
+          ${
+            user.emailVerifiedAt !== null
+              ? html`<p class="muted" id="email-verified">Your email address is verified.</p>`
+              : html`<div id="email-verification">
+          <p>Your email address <strong>${user.email}</strong> is <strong>not verified</strong>. Verify it so that a sign-in code can be emailed to it if you lose your other two-factor methods.</p>
+          ${
+            proofPending
+              ? html`<form class="stack" method="post" action="/account/email/verify" id="verify-email-form">
+            <input type="hidden" name="_csrf" value="${csrf}">
+            <label>Code from the email <input type="text" name="code" id="email-verification-code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required></label>
+            <button type="submit" id="verify-email">Verify address</button>
+          </form>`
+              : ''
+          }
+          <form method="post" action="/account/email/send-code">
+            <input type="hidden" name="_csrf" value="${csrf}">
+            <button type="submit" class="secondary" id="send-email-code">${proofPending ? 'Send another code' : 'Email me a code'}</button>
+          </form></div>`
+          }
+
+          <h2 id="two-factor">Two-factor authentication</h2>
+          <p id="two-factor-summary">${twoFactorSummary(twoFactor)}</p>
+          <p><a href="${TWO_FACTOR_PAGE}" id="manage-two-factor">Manage two-factor authentication</a></p>
 
           <h2 id="password">Password</h2>
           <form class="stack" method="post" action="/account/password">
@@ -120,7 +156,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
             <button type="submit">Change password</button>
           </form>
 
-          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your' })}
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role })}
 
       <h2 id="sessions">Sessions</h2>
           <table>
@@ -226,6 +262,39 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       throw error;
     }
     return reply.redirect('/account?done=profile', 303);
+  });
+
+  // Verifying the address: a code mailed to it, entered here (SPEC §6.4).
+  app.post('/account/email/send-code', async (request, reply) => {
+    const signedIn = await requireSignedIn(ctx, request, reply);
+    if (!signedIn) return reply;
+    assertFormCsrf(ctx, request, signedIn);
+    try {
+      await ctx.twoFactor.sendProofCode(signedIn.user, clientIp(request));
+    } catch (error) {
+      if (!(error instanceof TwoFactorError)) throw error;
+      const http = toHttpError(error)!;
+      for (const [k, v] of Object.entries(http.headers)) reply.header(k, v);
+      return show(request, reply, signedIn, { kind: 'error', text: error.message }, http.status);
+    }
+    return reply.redirect('/account?done=email_code_sent#email-verification', 303);
+  });
+
+  app.post('/account/email/verify', async (request, reply) => {
+    const signedIn = await requireSignedIn(ctx, request, reply);
+    if (!signedIn) return reply;
+    assertFormCsrf(ctx, request, signedIn);
+    try {
+      await ctx.twoFactor.confirmProofCode(
+        signedIn.user,
+        (request.body as Record<string, unknown> | undefined)?.code,
+        false,
+      );
+    } catch (error) {
+      if (!(error instanceof TwoFactorError)) throw error;
+      return show(request, reply, signedIn, { kind: 'error', text: error.message }, 400);
+    }
+    return reply.redirect('/account?done=email_verified', 303);
   });
 
   app.post('/account/password', async (request, reply) => {

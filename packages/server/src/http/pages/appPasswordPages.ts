@@ -1,5 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  ROLE_LABELS,
+  ROLE_NAMES,
+  roleRank,
+  type Role,
   can,
   findUserById,
   verifyAccountPassword,
@@ -13,6 +17,8 @@ import {
   findApplicationPassword,
   listApplicationPasswords,
   sanitizeApplicationPasswordName,
+  parseCredentialLimits,
+  CredentialLimitError,
   type ApplicationPassword,
 } from '../../app-passwords/index.js';
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
@@ -37,6 +43,8 @@ export function applicationPasswordsSection(options: {
   records: ApplicationPassword[];
   available: boolean;
   ownerLabel: string;
+  /** Ceilings offered are the roles below this one. */
+  ownerRole?: Role;
 }): Html {
   const { csrf, base, records } = options;
   if (!options.available) {
@@ -48,6 +56,17 @@ export function applicationPasswordsSection(options: {
     <form class="stack" method="post" action="${base}">
       <input type="hidden" name="_csrf" value="${csrf}">
       <label>New application password name <input type="text" name="name" id="new-application-password-name" maxlength="255" required placeholder="e.g. Phone app"></label>
+      <label>What it may reach
+        <select name="scope" id="new-application-password-scope">
+          <option value="full" selected>Everything ${options.ownerLabel} account can do</option>
+          <option value="content">Content only: posts, pages, categories, tags, media</option>
+        </select></label>
+      <label>Act at most as
+        <select name="role_ceiling" id="new-application-password-ceiling">
+          <option value="" selected>The account’s own role</option>
+          ${ROLE_NAMES.filter((r) => !options.ownerRole || roleRank(r) < roleRank(options.ownerRole)).map((r) => html`<option value="${r}">${ROLE_LABELS[r]}</option>`)}
+        </select></label>
+      <label>Expires (optional) <input type="date" name="expires" id="new-application-password-expires"></label>
       <button type="submit" id="create-application-password">Add application password</button>
     </form>
     ${
@@ -131,18 +150,29 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
           303,
         );
       }
-      const name = sanitizeApplicationPasswordName(
-        str((request.body as Record<string, unknown> | undefined)?.name),
-      );
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      const name = sanitizeApplicationPasswordName(str(form.name));
       if (name === '')
         throw new HttpError(
           400,
           'application_password_empty_name',
           'An application name is required to create an application password.',
         );
+      let limits;
+      try {
+        limits = parseCredentialLimits(
+          { scope: form.scope, roleCeiling: form.role_ceiling, expires: form.expires },
+          c.owner.role,
+          ctx.now(),
+        );
+      } catch (error) {
+        if (error instanceof CredentialLimitError)
+          throw new HttpError(400, 'rest_invalid_param', error.message);
+        throw error;
+      }
       const created = await createApplicationPassword(
         ctx.db,
-        { userId: c.owner.id, name },
+        { userId: c.owner.id, name, ...limits },
         ctx.now(),
       );
       await audit(request, c.signedIn, 'app_password.created', c.owner, {

@@ -5,6 +5,8 @@ import {
   deleteApplicationPasswordsOfApp,
   findApplicationPassword,
   isAppIdBlocked,
+  parseCredentialLimits,
+  CredentialLimitError,
   listApplicationPasswords,
   renameApplicationPassword,
   sanitizeApplicationPasswordName,
@@ -13,7 +15,7 @@ import {
   listAppIdBlocks,
   type ApplicationPassword,
 } from '../../app-passwords/index.js';
-import { can, findUserById, isRole, roleRank, type User } from '../../accounts/index.js';
+import { can, findUserById, isRole, type User } from '../../accounts/index.js';
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { readSettings } from '../../settings/index.js';
 import { clientIp } from '../clientAddress.js';
@@ -196,7 +198,12 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     }
   };
 
-  const parseWrite = async (req: RestRequest, owner: User) => {
+  /**
+   * Name and limits of a new password. It can never reach further than the credential that
+   * creates it: a content-tier password makes content-tier ones, and a ceiling or expiry of the
+   * creating password carries over when the new one would be wider.
+   */
+  const parseWrite = (req: RestRequest, owner: User) => {
     const name = sanitizeApplicationPasswordName(String(req.args.name));
     if (name === '') {
       throw new HttpError(
@@ -205,34 +212,33 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
         'An application name is required to create an application password.',
       );
     }
-    const roleCeiling = req.args.role_ceiling;
-    if (roleCeiling !== undefined && roleCeiling !== null && roleCeiling !== '') {
-      if (!isRole(roleCeiling) || roleRank(roleCeiling) > roleRank(owner.role)) {
-        throw new HttpError(400, 'rest_invalid_param', 'Invalid parameter(s): role_ceiling', {
-          params: { role_ceiling: 'role_ceiling must be a role no higher than the owner’s.' },
+    const creator = req.auth.appPassword;
+    try {
+      const limits = parseCredentialLimits(
+        { scope: req.args.scope, roleCeiling: req.args.role_ceiling, expires: req.args.expires },
+        owner.role,
+        ctx.now(),
+        creator?.scope ?? 'full',
+      );
+      if (creator?.roleCeiling && limits.roleCeiling === null && isRole(creator.roleCeiling)) {
+        limits.roleCeiling = creator.roleCeiling;
+      }
+      if (creator?.expires && (limits.expires === null || limits.expires > creator.expires)) {
+        limits.expires = creator.expires;
+      }
+      return { name, ...limits };
+    } catch (error) {
+      if (error instanceof CredentialLimitError) {
+        throw new HttpError(400, 'rest_invalid_param', `Invalid parameter(s): ${error.param}`, {
+          params: { [error.param]: error.message },
         });
       }
+      throw error;
     }
-    let expires: number | null = null;
-    if (typeof req.args.expires === 'string' && req.args.expires !== '') {
-      const text = /[zZ]|[+-]\d\d:?\d\d$/.test(req.args.expires)
-        ? req.args.expires
-        : `${req.args.expires}Z`;
-      expires = Date.parse(text);
-      if (!Number.isFinite(expires) || expires <= ctx.now()) {
-        throw new HttpError(400, 'rest_invalid_param', 'Invalid parameter(s): expires', {
-          params: { expires: 'expires must be a future date.' },
-        });
-      }
-    }
-    return {
-      name,
-      roleCeiling: typeof roleCeiling === 'string' && roleCeiling !== '' ? roleCeiling : null,
-      expires,
-    };
   };
 
   registry.register({
+    tier: 'full',
     namespace: 'wp/v2',
     route: `/users/${USER_ID}/application-passwords`,
     endpoints: [
@@ -256,7 +262,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
         handler: async (req) => {
           const owner = await ownerOf(req);
           assertRecentAuthentication(req);
-          const { name, roleCeiling, expires } = await parseWrite(req, owner);
+          const { name, scope, roleCeiling, expires } = parseWrite(req, owner);
           const appId = typeof req.args.app_id === 'string' ? req.args.app_id : '';
           if (appId !== '' && (await isAppIdBlocked(ctx.db, appId))) {
             throw new HttpError(
@@ -265,11 +271,6 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
               'This application has been blocked by the site administrator.',
             );
           }
-          // A password can never reach further than the one that created it.
-          const scope =
-            req.auth.appPassword?.scope === 'content'
-              ? 'content'
-              : (req.args.scope as 'full' | 'content');
           const created = await createApplicationPassword(
             ctx.db,
             { userId: owner.id, name, appId, scope, roleCeiling, expires },
@@ -308,6 +309,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
   });
 
   registry.register({
+    tier: 'full',
     namespace: 'wp/v2',
     route: `/users/${USER_ID}/application-passwords/introspect`,
     endpoints: [
@@ -356,6 +358,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
   });
 
   registry.register({
+    tier: 'full',
     namespace: 'wp/v2',
     route: `/users/${USER_ID}/application-passwords/${UUID}`,
     endpoints: [
@@ -421,6 +424,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
 
   // [ours] revoke every password of one app; per-credential activity; the site-wide block list.
   registry.register({
+    tier: 'full',
     namespace: 'latchkey/v1',
     route: `/users/${USER_ID}/application-passwords`,
     endpoints: [
@@ -440,6 +444,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
   });
 
   registry.register({
+    tier: 'full',
     namespace: 'latchkey/v1',
     route: `/users/${USER_ID}/application-passwords/${UUID}/activity`,
     endpoints: [
@@ -497,6 +502,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
   });
 
   registry.register({
+    tier: 'full',
     namespace: 'latchkey/v1',
     route: '/application-password-blocks',
     endpoints: [
@@ -545,6 +551,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
   });
 
   registry.register({
+    tier: 'full',
     namespace: 'latchkey/v1',
     route: '/application-password-blocks/(?P<app_id>[0-9a-fA-F-]{36})',
     endpoints: [

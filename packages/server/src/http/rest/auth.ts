@@ -4,6 +4,7 @@ import {
   parseBasicAuthorization,
   verifyApplicationPassword,
 } from '../../app-passwords/index.js';
+import { effectiveUser } from '../../scopes/index.js';
 import { readSettings } from '../../settings/index.js';
 import { csrfTokenForSession, csrfTokenMatches } from '../../sessions/index.js';
 import { assertSameOrigin, sessionOf } from '../browserAuth.js';
@@ -93,7 +94,8 @@ export async function resolveRestAuth(
       );
     }
     ctx.lastUsed.record(record.uuid, now, ip);
-    return { user, via: 'application_password', appPassword: record };
+    // Capability checks see the owner lowered to the password's role ceiling.
+    return { user: effectiveUser(user, record), via: 'application_password', appPassword: record };
   }
 
   const signedIn = await sessionOf(ctx, request);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { csrfTokenForSession } from '../../sessions/index.js';
+import { forbiddenScopeMessage, scopeAllows } from '../../scopes/index.js';
 import type { AppContext } from '../context.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { describeArgs, validateArgs } from './args.js';
@@ -139,6 +140,14 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
           'rest_no_route',
           'No route was found matching the URL and request method.',
         );
+      // Scopes: a content-tier application password reaches only content-tier endpoints.
+      const tier = endpoint.tier ?? route.tier ?? 'full';
+      if (auth.appPassword && !scopeAllows(auth.appPassword.scope, tier)) {
+        throw new HttpError(403, 'rest_forbidden_scope', forbiddenScopeMessage(tier), {
+          scope: auth.appPassword.scope,
+          required_scope: tier,
+        });
+      }
       // Required two-factor not yet enrolled: only the enrolment routes answer.
       if (auth.session?.enrolmentOnly && !route.path.includes('/two-factor')) {
         throw new HttpError(

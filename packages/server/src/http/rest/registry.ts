@@ -35,6 +35,8 @@ export type Permission = (req: RestRequest) => Promise<true | HttpError> | true 
 
 export interface RestEndpoint {
   methods: readonly RestMethod[];
+  /** Overrides the route's tier for these methods (e.g. GET users/me is content, POST is full). */
+  tier?: ScopeTier;
   args?: ArgSpecs;
   permission?: Permission;
   handler: (req: RestRequest) => Promise<RestResult> | RestResult;

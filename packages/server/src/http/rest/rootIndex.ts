@@ -34,6 +34,8 @@ export function registerIndexRoutes(
   registry.register({
     namespace: '',
     route: '/',
+    // Discovery is public; any credential may read it.
+    tier: 'content',
     endpoints: [
       {
         methods: ['GET'],
@@ -63,6 +65,7 @@ export function registerIndexRoutes(
     registry.register({
       namespace,
       route: '',
+      tier: 'content',
       endpoints: [
         {
           methods: ['GET'],

@@ -1,14 +1,16 @@
 import { can, findUserById, type User } from '../../accounts/index.js';
-import { recordAuditEvent, type AuditEventName } from '../../audit/index.js';
-import {
-  endAllSessions,
-  endOtherSessions,
-  liftEnrolmentRestriction,
-} from '../../sessions/index.js';
+import { endAllSessions } from '../../sessions/index.js';
 import { STEP_UP_WINDOW_MS, isProviderId, type ProviderId } from '../../two-factor/index.js';
 import { clientIp } from '../clientAddress.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import {
+  afterBackupCodesGenerated,
+  afterTwoFactorDisabled,
+  afterTwoFactorEnabled,
+  auditTwoFactor,
+  type TwoFactorActor,
+} from '../twoFactorEffects.js';
 import type { ArgSpecs } from './args.js';
 import type { RestEndpoint, RestRegistry, RestRequest, RestResult } from './registry.js';
 
@@ -24,24 +26,13 @@ type Handler = (req: RestRequest, owner: User) => Promise<RestResult>;
  */
 export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry): void {
   const tf = ctx.twoFactor;
-  const audit = (
-    req: RestRequest,
-    event: AuditEventName,
-    owner: User,
-    details: Record<string, unknown>,
-  ) =>
-    recordAuditEvent(
-      ctx.db,
-      {
-        event,
-        userId: owner.id,
-        ip: clientIp(req.raw),
-        userAgent: String(req.raw.headers['user-agent'] ?? ''),
-        credential: req.auth.session ? `session:${req.auth.session.id}` : req.auth.via,
-        details: { by: req.auth.user?.id ?? null, ...details },
-      },
-      ctx.now(),
-    );
+  const actor = (req: RestRequest): TwoFactorActor => ({
+    actorId: req.auth.user?.id ?? null,
+    session: req.auth.session,
+    ip: clientIp(req.raw),
+    userAgent: String(req.raw.headers['user-agent'] ?? ''),
+    credential: req.auth.session ? `session:${req.auth.session.id}` : req.auth.via,
+  });
 
   const owner = async (req: RestRequest, mode: 'read' | 'enrol' | 'reset'): Promise<User> => {
     const actor = req.auth.user;
@@ -83,18 +74,12 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
 
   /** After enabling: a session limited to enrolment becomes a full one. */
   const enabled = async (req: RestRequest, user: User, provider: ProviderId) => {
-    await audit(req, 'two_factor.enabled', user, { provider });
-    if (req.auth.session?.enrolmentOnly)
-      await liftEnrolmentRestriction(ctx.db, req.auth.session.id, ctx.now(), provider);
+    await afterTwoFactorEnabled(ctx, actor(req), user, provider);
     return status(user);
   };
   /** After disabling: the user's other sessions end (whoever held them must sign in again). */
   const disabled = async (req: RestRequest, user: User, provider: ProviderId) => {
-    const ended =
-      req.auth.session && user.id === req.auth.user?.id
-        ? await endOtherSessions(ctx.db, user.id, req.auth.session.id)
-        : await endAllSessions(ctx.db, user.id);
-    await audit(req, 'two_factor.disabled', user, { provider, sessions_ended: ended });
+    await afterTwoFactorDisabled(ctx, actor(req), user, provider);
     return status(user);
   };
 
@@ -109,6 +94,7 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
   ) =>
     registry.register({
       namespace: 'latchkey/v1',
+      tier: 'full',
       route: `/users/${USER_ID}/two-factor${path}`,
       endpoints: endpoints.map((e) => ({
         methods: e.methods,
@@ -127,7 +113,7 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
           throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
         await tf.reset(user);
         const ended = await endAllSessions(ctx.db, user.id);
-        await audit(req, 'two_factor.reset', user, { sessions_ended: ended });
+        await auditTwoFactor(ctx, actor(req), 'two_factor.reset', user, { sessions_ended: ended });
         return status(user);
       },
     },
@@ -183,10 +169,7 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
       mode: 'enrol',
       run: async (req, user) => {
         const result = await tf.regenerateBackupCodes(user);
-        await audit(req, 'two_factor.enabled', user, {
-          provider: 'backup_codes',
-          regenerated: true,
-        });
+        await afterBackupCodesGenerated(ctx, actor(req), user);
         return { body: result };
       },
     },

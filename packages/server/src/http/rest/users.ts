@@ -90,6 +90,7 @@ export function registerUserRoutes(
   registry.register({
     namespace: 'wp/v2',
     route: '/users',
+    tier: 'full',
     endpoints: [
       {
         methods: ['GET'],
@@ -227,13 +228,16 @@ export function registerUserRoutes(
     ],
   });
 
-  const single = (route: string, idArg: ArgSpecs) =>
+  const single = (route: string, idArg: ArgSpecs, readTier: 'content' | 'full') =>
     registry.register({
       namespace: 'wp/v2',
       route,
+      tier: 'full',
       endpoints: [
         {
           methods: ['GET'],
+          // Reading one's own profile is within the content scope; changing it is not.
+          tier: readTier,
           args: { ...idArg, ...CONTEXT_ARG },
           permission: async (req) => {
             const t = await targetOf(req);
@@ -407,8 +411,12 @@ export function registerUserRoutes(
       ],
     });
 
-  single('/users/(?P<id>[\\d]+)', {
-    id: { type: 'integer', description: 'Unique identifier for the user.' },
-  });
-  single('/users/me', {});
+  single(
+    '/users/(?P<id>[\\d]+)',
+    {
+      id: { type: 'integer', description: 'Unique identifier for the user.' },
+    },
+    'full',
+  );
+  single('/users/me', {}, 'content');
 }
