@@ -15,6 +15,7 @@ import { SITE_CSS, SITE_JS } from './layout.js';
 import { registerAccountPages } from './pages/account.js';
 import { registerAdminUserPages } from './pages/adminUsers.js';
 import { registerApplicationPasswordPages } from './pages/appPasswordPages.js';
+import { registerContentPages } from './pages/content.js';
 import { registerHomePage } from './pages/home.js';
 import { sendPage } from './pages/render.js';
 import { registerSignInPages } from './pages/signIn.js';
@@ -24,6 +25,8 @@ import { RestRegistry } from './rest/registry.js';
 import { registerIndexRoutes } from './rest/rootIndex.js';
 import { registerUserRoutes } from './rest/users.js';
 import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
+import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
+import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
 
 const PAGE_CSP =
@@ -65,6 +68,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  await registerMediaBodies(app, ctx);
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -174,7 +178,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
         }
       : [],
   );
-  registerUserRoutes(ctx, registry, { publishedAuthorIds: async () => new Set() });
+  registerUserRoutes(ctx, registry, { publishedAuthorIds: () => publishedAuthorIds(ctx.db) });
+  registerContentRoutes(ctx, registry);
   registerApplicationPasswordRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
@@ -191,6 +196,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAccountPages(app, ctx);
   registerAdminUserPages(app, ctx);
   registerApplicationPasswordPages(app, ctx);
+  registerContentPages(app, ctx);
 
   app.get('/assets/site.css', async (_request, reply) =>
     reply
