@@ -14,6 +14,7 @@ import { html } from './html.js';
 import { SITE_CSS, SITE_JS } from './layout.js';
 import { registerAccountPages } from './pages/account.js';
 import { registerAdminUserPages } from './pages/adminUsers.js';
+import { registerAdminSettingsPages } from './pages/adminSettings.js';
 import { registerApplicationPasswordPages } from './pages/appPasswordPages.js';
 import { registerContentPages } from './pages/content.js';
 import { registerHomePage } from './pages/home.js';
@@ -24,6 +25,7 @@ import { restHeaders } from './rest/headers.js';
 import { RestRegistry } from './rest/registry.js';
 import { registerIndexRoutes } from './rest/rootIndex.js';
 import { registerUserRoutes } from './rest/users.js';
+import { registerSettingsRoutes } from './rest/settings.js';
 import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
 import { publishedAuthorIds } from '../content/index.js';
@@ -181,6 +183,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerUserRoutes(ctx, registry, { publishedAuthorIds: () => publishedAuthorIds(ctx.db) });
   registerContentRoutes(ctx, registry);
   registerApplicationPasswordRoutes(ctx, registry);
+  registerSettingsRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
     app.route({
@@ -195,6 +198,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSignInPages(app, ctx);
   registerAccountPages(app, ctx);
   registerAdminUserPages(app, ctx);
+  registerAdminSettingsPages(app, ctx);
   registerApplicationPasswordPages(app, ctx);
   registerContentPages(app, ctx);
 

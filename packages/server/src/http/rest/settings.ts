@@ -1,0 +1,99 @@
+import { can } from '../../accounts/index.js';
+import { readSettings } from '../../settings/index.js';
+import {
+  SETTING_NAMES,
+  SettingsError,
+  applySettingsChange,
+  publicSettings,
+  type SettingName,
+} from '../../settings/applySettingsChange.js';
+import { clientIp } from '../clientAddress.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import type { ArgSpec } from './args.js';
+import type { Permission, RestRegistry } from './registry.js';
+import { denied } from './users.js';
+
+/** Types for coercion and the index; what a value may be is decided by applySettingsChange. */
+const SETTING_ARGS = {
+  title: { type: 'string', description: 'Site title.' },
+  description: { type: 'string', description: 'Site tagline.' },
+  timezone: { type: 'string', description: 'A city in the same timezone as you.' },
+  latchkey_email_fallback: {
+    type: 'boolean',
+    description: 'Offer an emailed code at sign-in to two-factor users with a verified address.',
+  },
+  latchkey_required_two_factor_roles: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Roles whose members must set up two-factor authentication.',
+  },
+  latchkey_application_passwords: {
+    type: 'boolean',
+    description: 'Whether application passwords work on this site.',
+  },
+  latchkey_application_passwords_disabled_roles: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Roles whose members may not use application passwords.',
+  },
+} satisfies Record<SettingName, ArgSpec>;
+
+const mayManageOptions: Permission = (req) =>
+  req.auth.user && can(req.auth.user, 'manage_options')
+    ? true
+    : denied(req, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+
+/** `wp/v2/settings`: WordPress's site settings route, with Latchkey's own settings beside them. */
+export function registerSettingsRoutes(ctx: AppContext, registry: RestRegistry): void {
+  registry.register({
+    namespace: 'wp/v2',
+    route: '/settings',
+    endpoints: [
+      {
+        methods: ['GET'],
+        permission: mayManageOptions,
+        handler: async () => ({ body: publicSettings(await readSettings(ctx.db)) }),
+      },
+      {
+        methods: ['POST', 'PUT', 'PATCH'],
+        args: SETTING_ARGS,
+        permission: mayManageOptions,
+        handler: async (req) => {
+          const actor = req.auth.user!;
+          const input: Partial<Record<SettingName, unknown>> = {};
+          for (const name of SETTING_NAMES) if (name in req.args) input[name] = req.args[name];
+          try {
+            const result = await applySettingsChange({
+              db: ctx.db,
+              actor,
+              actorUsesTwoFactor: () => ctx.twoFactor.usesTwoFactor(actor),
+              input,
+              audit: {
+                ip: clientIp(req.raw),
+                userAgent: String(req.raw.headers['user-agent'] ?? ''),
+                credential:
+                  req.auth.via === 'cookie'
+                    ? `session:${req.auth.session?.id}`
+                    : req.auth.via === 'application_password'
+                      ? `app_password:${req.auth.appPassword?.uuid}`
+                      : req.auth.via,
+              },
+              now: ctx.now(),
+            });
+            return { body: result.settings };
+          } catch (error) {
+            if (error instanceof SettingsError)
+              throw new HttpError(
+                400,
+                error.code,
+                error.message,
+                error.code === 'rest_invalid_param' ? { params: error.params } : {},
+              );
+            throw error;
+          }
+        },
+      },
+    ],
+  });
+}
