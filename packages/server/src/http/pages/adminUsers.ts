@@ -14,13 +14,19 @@ import {
 } from '../../accounts/index.js';
 import { recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { endAllSessions, listSessions } from '../../sessions/index.js';
+import { readSettings } from '../../settings/index.js';
+import {
+  PROVIDER_LABELS,
+  STEP_UP_WINDOW_MS,
+  type TwoFactorStatus,
+} from '../../two-factor/index.js';
 import { listApplicationPasswords } from '../../app-passwords/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { applicationPasswordsAvailableFor } from '../rest/auth.js';
 import { applicationPasswordsSection } from './appPasswordPages.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { html } from '../html.js';
+import { html, type Html } from '../html.js';
 import { formatTime, noticeFor, requireSignedIn, sendPage } from './render.js';
 
 const USER_NOTICES = {
@@ -31,6 +37,7 @@ const USER_NOTICES = {
   disabled: 'Account disabled; its sessions were ended.',
   enabled: 'Account enabled.',
   sessions: 'All sessions of this user were ended.',
+  two_factor_reset: 'Two-factor authentication of this user was reset; their sessions were ended.',
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -87,6 +94,7 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
       { title: 'Users', status, flash: flash ?? noticeFor(query.done, USER_NOTICES), signedIn },
       (csrf) =>
         html` <h1>Users</h1>
+          ${can(signedIn.user, 'manage_options') ? html`<p><a href="/admin/settings">Site settings</a></p>` : ''}
           <form method="get" action="/admin/users">
             <label class="check">Search <input type="text" name="s" value="${search}" /></label>
             <button class="secondary">Search</button>
@@ -205,6 +213,9 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
     const mayEdit = can(signedIn.user, { capability: 'edit_user', user: target });
     const mayPromote = can(signedIn.user, { capability: 'promote_user', user: target }) && mayEdit;
     const self = target.id === signedIn.user.id;
+    const twoFactor = await ctx.twoFactor.status(target);
+    const required = (await readSettings(ctx.db)).requiredTwoFactorRoles.includes(target.role);
+    const mayReset = mayEdit && can(signedIn.user, 'edit_users');
     return sendPage(
       ctx,
       request,
@@ -281,6 +292,7 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
                   </form>`
               : ''
           }
+          ${twoFactorSection({ csrf, target, status: twoFactor, required, mayReset })}
           ${mayEdit ? applicationPasswordsSection({ csrf, base: `/admin/users/${target.id}/application-passwords`, records: appPasswords, available, ownerLabel: self ? 'your' : `${target.login}’s` }) : ''}`,
     );
   };
@@ -373,4 +385,109 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
       );
     });
   }
+
+  // An administrator resets a locked-out user's second factors (SPEC §6.3): all of them go,
+  // and so do the user's sessions.
+  app.post<{ Params: { id: string } }>(
+    '/admin/users/:id/two-factor/reset',
+    async (request, reply) => {
+      const signedIn = await requireCapability(request, reply, 'edit_users');
+      if (!signedIn) return reply;
+      assertFormCsrf(ctx, request, signedIn);
+      const target = await loadTarget(request);
+      if (!can(signedIn.user, { capability: 'edit_user', user: target }))
+        throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
+      const back = `/admin/users/${target.id}#two-factor`;
+      if (ctx.now() - signedIn.session.authenticatedAt > STEP_UP_WINDOW_MS)
+        return reply.redirect(`/login/reauth?redirect_to=${encodeURIComponent(back)}`, 303);
+      if (str((request.body as Record<string, unknown> | undefined)?.confirm) === '') {
+        return showUser(
+          request,
+          reply,
+          signedIn,
+          target,
+          { kind: 'error', text: 'Tick the box to confirm the reset.' },
+          400,
+        );
+      }
+      const before = await ctx.twoFactor.status(target);
+      await ctx.twoFactor.reset(target);
+      const ended = await endAllSessions(ctx.db, target.id);
+      await audit(request, signedIn, 'two_factor.reset', target, {
+        providers: before.enabled,
+        sessions_ended: ended,
+      });
+      return reply.redirect(`/admin/users/${target.id}?done=two_factor_reset`, 303);
+    },
+  );
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The user's second factors as plain status (the owner's own page carries the warnings). */
+function twoFactorSection(options: {
+  csrf: string;
+  target: User;
+  status: TwoFactorStatus;
+  required: boolean;
+  mayReset: boolean;
+}): Html {
+  const { csrf, target, status, required, mayReset } = options;
+  const labels = (ids: readonly (keyof typeof PROVIDER_LABELS)[]) =>
+    ids.length ? ids.map((p) => PROVIDER_LABELS[p]).join(', ') : 'none';
+  const inUse = status.enabled.length > 0;
+  return html`<h2 id="two-factor">Two-factor</h2>
+    <table data-two-factor="${inUse ? 'enabled' : 'none'}">
+      <tr>
+        <th>Enabled methods</th>
+        <td>${inUse ? labels(status.enabled) : 'none: signs in with the password only'}</td>
+      </tr>
+      <tr>
+        <th>Primary method</th>
+        <td>${status.primary ? PROVIDER_LABELS[status.primary] : '—'}</td>
+      </tr>
+      <tr>
+        <th>Usable at sign-in</th>
+        <td>${inUse ? labels(status.available) : '—'}</td>
+      </tr>
+      <tr>
+        <th>Recovery codes</th>
+        <td>
+          ${
+            status.enabled.includes('backup_codes')
+              ? plural(status.backup_codes_remaining, 'recovery code left', 'recovery codes left')
+              : 'not set up'
+          }
+        </td>
+      </tr>
+      <tr>
+        <th>Security keys</th>
+        <td>${status.webauthn.length}</td>
+      </tr>
+      <tr>
+        <th>Required for the role</th>
+        <td>${required ? 'yes' : 'no'}</td>
+      </tr>
+    </table>
+    ${
+      mayReset && inUse
+        ? html`<form
+            class="stack"
+            method="post"
+            action="/admin/users/${target.id}/two-factor/reset"
+          >
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <p>
+              Resetting removes every second factor of ${target.login} (authenticator app, security
+              keys, email codes, recovery codes) and ends all of their sessions. They sign in with
+              the password alone${required ? ' and must set up a new method at once' : ''}.
+            </p>
+            <label class="check"
+              ><input type="checkbox" name="confirm" value="1" required /> Yes, reset
+              ${target.login}’s two-factor authentication</label
+            >
+            <button type="submit" class="danger">Reset two-factor</button>
+          </form>`
+        : ''
+    }`;
 }
