@@ -13,6 +13,10 @@ export interface SiteSettings {
   emailFallback: boolean;
   /** Roles whose members must enrol a second factor. */
   requiredTwoFactorRoles: string[];
+  /** XML-RPC (`/xmlrpc.php`) answers authenticated methods; off → fault 405. */
+  xmlrpcEnabled: boolean;
+  /** XML-RPC accepts the account password of users without two-factor (else only APs). */
+  xmlrpcAccountPasswords: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
@@ -23,6 +27,8 @@ export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   applicationPasswordsDisabledRoles: [],
   emailFallback: true,
   requiredTwoFactorRoles: [],
+  xmlrpcEnabled: true,
+  xmlrpcAccountPasswords: true,
 });
 
 /** Read on most requests: kept for a moment, dropped on every write (other nodes see it within the TTL). */
