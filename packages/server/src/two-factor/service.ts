@@ -161,6 +161,17 @@ export function createTwoFactor(deps: TwoFactorDeps) {
     return { sent: true };
   }
 
+  /** What an authenticator app needs: the secret, its otpauth URI and that URI as a QR code (SVG). */
+  async function totpSetupView(user: User, secret: string) {
+    const uri = totpUri(await deps.siteName(), user.login, secret);
+    const qrSvg = await QRCode.toString(uri, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+    });
+    return { secret, otpauth_uri: uri, qr_svg: qrSvg };
+  }
+
   const service = {
     facts,
 
@@ -418,13 +429,23 @@ export function createTwoFactor(deps: TwoFactorDeps) {
         })
         .where('id', '=', sessionId)
         .execute();
-      const uri = totpUri(await deps.siteName(), user.login, secret);
-      const qrSvg = await QRCode.toString(uri, {
-        type: 'svg',
-        errorCorrectionLevel: 'M',
-        margin: 2,
-      });
-      return { secret, otpauth_uri: uri, qr_svg: qrSvg };
+      return totpSetupView(user, secret);
+    },
+
+    /** The setup in progress on this session (to show it again after a wrong code), if any. */
+    async pendingTotpSetup(user: User, sessionId: string) {
+      const row = await db
+        .selectFrom('sessions')
+        .select(['pending_totp_secret', 'pending_totp_at'])
+        .where('id', '=', sessionId)
+        .where('user_id', '=', user.id)
+        .executeTakeFirst();
+      if (
+        !row?.pending_totp_secret ||
+        deps.now() - Number(row.pending_totp_at) > PENDING_TOTP_TTL_MS
+      )
+        return undefined;
+      return totpSetupView(user, openSecret(keys.secretBox, row.pending_totp_secret));
     },
 
     async confirmTotp(user: User, sessionId: string, code: unknown): Promise<void> {
