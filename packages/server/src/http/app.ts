@@ -20,6 +20,7 @@ import { registerContentPages } from './pages/content.js';
 import { registerHomePage } from './pages/home.js';
 import { sendPage } from './pages/render.js';
 import { registerSignInPages } from './pages/signIn.js';
+import { registerTwoFactorPages } from './pages/twoFactorPages.js';
 import { apiRoot, createRestDispatcher } from './rest/dispatch.js';
 import { restHeaders } from './rest/headers.js';
 import { RestRegistry } from './rest/registry.js';
@@ -196,6 +197,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   // Pages
   registerHomePage(app, ctx);
   registerSignInPages(app, ctx);
+  registerTwoFactorPages(app, ctx);
   registerAccountPages(app, ctx);
   registerAdminUserPages(app, ctx);
   registerAdminSettingsPages(app, ctx);

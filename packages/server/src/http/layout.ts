@@ -33,6 +33,13 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5
 .error{background:#b423181a;border:1px solid #b4231855}.muted{color:var(--muted)}
 .secret{font-size:1.25rem;letter-spacing:.05em;padding:.3rem .5rem;border:1px dashed var(--line);border-radius:6px}
 .tag{font-size:.8rem;padding:.05rem .4rem;border:1px solid var(--line);border-radius:4px}
+.tag.on{border-color:#15803d;color:#15803d}
+section.method{border:1px solid var(--line);border-radius:8px;padding:.25rem 1.25rem 1rem;margin:1rem 0}
+section.method h2{margin:.75rem 0 .5rem;display:flex;gap:.6rem;align-items:center}
+.actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.qr{width:232px;height:232px;background:#fff;border:1px solid var(--line);border-radius:8px}.qr svg{display:block;width:100%;height:100%}
+pre.codes{font:1.15rem/1.7 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;columns:2;column-gap:2.5rem;width:fit-content;padding:.75rem 1.25rem;margin:.5rem 0;border:1px dashed var(--line);border-radius:6px}
+a.button{display:inline-block;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);color:var(--accent);text-decoration:none}
 `;
 
 export function page(chrome: PageChrome, body: Html): Html {
