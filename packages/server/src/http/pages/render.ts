@@ -53,8 +53,14 @@ export async function requireSignedIn(
     await reply.redirect(`/login?redirect_to=${encodeURIComponent(request.url)}`, 302);
     return undefined;
   }
-  // Required two-factor: until a method is enrolled, every other page leads back there.
-  if (signedIn.session.enrolmentOnly && !request.url.startsWith('/account/two-factor')) {
+  // Required two-factor: until a method is enrolled, every other page leads back there. The
+  // step-up page stays open: enrolling after 10 minutes asks for the password again.
+  const path = request.url.split('?')[0]!;
+  const enrolmentPage =
+    path === '/account/two-factor' ||
+    path.startsWith('/account/two-factor/') ||
+    path === '/login/reauth';
+  if (signedIn.session.enrolmentOnly && !enrolmentPage) {
     await reply.redirect('/account/two-factor', 302);
     return undefined;
   }
