@@ -116,26 +116,23 @@ function taxonomyCapability(
   return capability === 'assign_terms' ? ['edit_posts'] : ['manage_categories'];
 }
 
-const POST_TYPE_CAPABILITIES = [
-  'create_posts',
-  'edit_posts',
-  'edit_others_posts',
-  'edit_published_posts',
-  'publish_posts',
-  'read_private_posts',
-  'delete_posts',
-  'delete_others_posts',
-] as const;
+/** WordPress's generic post capabilities, which each post type maps to its own. */
+export type GenericPostCapability =
+  | 'create_posts'
+  | 'edit_posts'
+  | 'edit_others_posts'
+  | 'edit_published_posts'
+  | 'publish_posts'
+  | 'read_private_posts'
+  | 'delete_posts'
+  | 'delete_others_posts';
 
 /**
  * The primitive capability a post type uses for one of WordPress's generic post capabilities
  * (its `$post_type->cap->…`): pages have their own, attachments use the post ones except that
  * creating them means uploading.
  */
-export function postTypeCapability(
-  type: PostType,
-  capability: (typeof POST_TYPE_CAPABILITIES)[number],
-): string {
+export function postTypeCapability(type: PostType, capability: GenericPostCapability): string {
   if (type === 'page') return capability.replace(/posts$/, 'pages').replace('create_', 'edit_');
   if (type === 'attachment' && capability === 'create_posts') return 'upload_files';
   return capability === 'create_posts' ? 'edit_posts' : capability;
