@@ -123,6 +123,19 @@ export interface ApplicationPasswordsTable {
   expires: number | null;
 }
 
+/** One-time codes of the authorize hand-off, stored as keyed hashes; single use, 60 s. */
+export interface AuthorizeCodesTable {
+  code_hash: string;
+  user_id: number;
+  app_password_uuid: string;
+  app_id: string;
+  success_url: string;
+  code_challenge: string | null;
+  sealed_password: string;
+  created: number;
+  expires: number;
+}
+
 export interface AppIdBlocksTable {
   app_id: string;
   blocked_by: number | null;
@@ -198,6 +211,7 @@ export interface Database {
   settings: SettingsTable;
   application_passwords: ApplicationPasswordsTable;
   app_id_blocks: AppIdBlocksTable;
+  authorize_codes: AuthorizeCodesTable;
   user_two_factor: UserTwoFactorTable;
   backup_codes: BackupCodesTable;
   webauthn_credentials: WebauthnCredentialsTable;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_application_passwords.js';
 import * as m0003 from './0003_content.js';
 import * as m0004 from './0004_two_factor.js';
+import * as m0005 from './0005_authorize_codes.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002_application_passwords': m0002,
   '0003_content': m0003,
   '0004_two_factor': m0004,
+  '0005_authorize_codes': m0005,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */
