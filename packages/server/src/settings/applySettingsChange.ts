@@ -16,6 +16,8 @@ export const SETTING_FIELDS = {
   latchkey_required_two_factor_roles: 'requiredTwoFactorRoles',
   latchkey_application_passwords: 'applicationPasswordsEnabled',
   latchkey_application_passwords_disabled_roles: 'applicationPasswordsDisabledRoles',
+  latchkey_xmlrpc: 'xmlrpcEnabled',
+  latchkey_xmlrpc_account_passwords: 'xmlrpcAccountPasswords',
 } as const satisfies Record<string, keyof SiteSettings>;
 
 export type SettingName = keyof typeof SETTING_FIELDS;
@@ -117,6 +119,8 @@ export function validateSettingsChange(input: Partial<Record<SettingName, unknow
         break;
       case 'latchkey_email_fallback':
       case 'latchkey_application_passwords':
+      case 'latchkey_xmlrpc':
+      case 'latchkey_xmlrpc_account_passwords':
         take(
           name,
           typeof value === 'boolean' ? { value } : { problem: `${name} is not of type boolean.` },

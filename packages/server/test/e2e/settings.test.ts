@@ -17,6 +17,8 @@ const DEFAULTS = {
   latchkey_required_two_factor_roles: [],
   latchkey_application_passwords: true,
   latchkey_application_passwords_disabled_roles: [],
+  latchkey_xmlrpc: true,
+  latchkey_xmlrpc_account_passwords: true,
 };
 
 const FORBIDDEN = { code: 'rest_forbidden', message: 'Sorry, you are not allowed to do that.' };
@@ -256,6 +258,35 @@ describe.each(STORES)('REST wp/v2/settings ($name)', (store) => {
     expect((await me(basic('ed', edAp.password))).status).toBe(200);
   });
 
+  it('stores the XML-RPC switches (booleans only)', async () => {
+    const off = await admin.call('PATCH', '/wp/v2/settings', {
+      latchkey_xmlrpc: false,
+      latchkey_xmlrpc_account_passwords: '0',
+    });
+    expect(off.status).toBe(200);
+    expect(off.json).toMatchObject({
+      latchkey_xmlrpc: false,
+      latchkey_xmlrpc_account_passwords: false,
+    });
+    const bad = await admin.call('PATCH', '/wp/v2/settings', { latchkey_xmlrpc: 'sometimes' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.data.params).toEqual({
+      latchkey_xmlrpc: 'latchkey_xmlrpc is not of type boolean.',
+    });
+    const on = await admin.call('PATCH', '/wp/v2/settings', {
+      latchkey_xmlrpc: true,
+      latchkey_xmlrpc_account_passwords: true,
+    });
+    expect(on.json).toMatchObject({
+      latchkey_xmlrpc: true,
+      latchkey_xmlrpc_account_passwords: true,
+    });
+    expect((await settingsAudit(server)).at(-1)!.details.changed).toEqual([
+      'latchkey_xmlrpc',
+      'latchkey_xmlrpc_account_passwords',
+    ]);
+  });
+
   it('refuses to require two-factor for administrators until the acting administrator has a second factor', async () => {
     const auditBefore = (await settingsAudit(server)).length;
     const refused = await admin.call('POST', '/wp/v2/settings', {
@@ -308,6 +339,8 @@ describe.each(STORES)('page /admin/settings ($name)', (store) => {
     latchkey_required_two_factor_roles: 'author',
     latchkey_application_passwords: '1',
     latchkey_application_passwords_disabled_roles: 'subscriber',
+    latchkey_xmlrpc: '1',
+    latchkey_xmlrpc_account_passwords: null,
     ...over,
   });
   let rest: Awaited<ReturnType<typeof restAs>>;
@@ -355,6 +388,8 @@ describe.each(STORES)('page /admin/settings ($name)', (store) => {
       latchkey_required_two_factor_roles: ['author'],
       latchkey_application_passwords: true,
       latchkey_application_passwords_disabled_roles: ['subscriber'],
+      latchkey_xmlrpc: true,
+      latchkey_xmlrpc_account_passwords: false,
     });
     const rows = await settingsAudit(server);
     expect(rows).toHaveLength(1);
@@ -366,6 +401,7 @@ describe.each(STORES)('page /admin/settings ($name)', (store) => {
       'latchkey_email_fallback',
       'latchkey_required_two_factor_roles',
       'latchkey_application_passwords_disabled_roles',
+      'latchkey_xmlrpc_account_passwords',
     ]);
 
     // Several boxes of one group arrive as repeated fields.

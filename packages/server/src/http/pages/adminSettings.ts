@@ -40,6 +40,8 @@ function formInput(body: Record<string, unknown>): Record<SettingName, unknown> 
     latchkey_application_passwords_disabled_roles: list(
       body.latchkey_application_passwords_disabled_roles,
     ),
+    latchkey_xmlrpc: body.latchkey_xmlrpc !== undefined,
+    latchkey_xmlrpc_account_passwords: body.latchkey_xmlrpc_account_passwords !== undefined,
   };
 }
 
@@ -141,6 +143,16 @@ export function registerAdminSettingsPages(app: FastifyInstance, ctx: AppContext
               ${roleBoxes('latchkey_application_passwords_disabled_roles')}
               ${fieldError('latchkey_application_passwords_disabled_roles')}
             </fieldset>
+            <h2>XML-RPC</h2>
+            <label class="check"
+              ><input type="checkbox" name="latchkey_xmlrpc" value="1" ${v.latchkey_xmlrpc === true ? html`checked` : ''} />
+              XML-RPC (<code>/xmlrpc.php</code>) answers authenticated methods</label
+            >
+            <label class="check"
+              ><input type="checkbox" name="latchkey_xmlrpc_account_passwords" value="1" ${v.latchkey_xmlrpc_account_passwords === true ? html`checked` : ''} />
+              XML-RPC accepts the account password of users without two-factor (otherwise only
+              application passwords)</label
+            >
             <button type="submit">Save settings</button>
           </form>`,
     );

@@ -37,6 +37,15 @@ const SETTING_ARGS = {
     items: { type: 'string' },
     description: 'Roles whose members may not use application passwords.',
   },
+  latchkey_xmlrpc: {
+    type: 'boolean',
+    description: 'Whether XML-RPC (/xmlrpc.php) answers authenticated methods.',
+  },
+  latchkey_xmlrpc_account_passwords: {
+    type: 'boolean',
+    description:
+      'Whether XML-RPC accepts the account password of users without two-factor (else only application passwords).',
+  },
 } satisfies Record<SettingName, ArgSpec>;
 
 const mayManageOptions: Permission = (req) =>
