@@ -5,7 +5,7 @@ import type { Database } from '../store/index.js';
 import type { MediaTable } from '../store/schema.js';
 import { ContentError } from './errors.js';
 import { likePattern, readableCondition, type PostReader } from './posts.js';
-import { sanitizeSlug, uniqueSlug } from './slugs.js';
+import { retryOnSlugConflict, sanitizeSlug, uniqueSlug } from './slugs.js';
 import { isDbId, listOffset } from './ids.js';
 import {
   FILE_TYPE_REFUSED,
@@ -123,32 +123,33 @@ export async function createMedia(
   try {
     const stem = path.posix.basename(file).replace(/\.[^.]+$/, '');
     const title = input.title ?? stem;
-    const slug = await uniqueSlug(sanitizeSlug(title) || sanitizeSlug(stem) || 'attachment', (c) =>
-      slugTaken(db, c),
-    );
+    const baseSlug = sanitizeSlug(title) || sanitizeSlug(stem) || 'attachment';
     const size = imageSize(mimeType, input.bytes);
-    const row = await db
-      .insertInto('media')
-      .values({
-        author_id: input.authorId,
-        post_id: input.postId ?? 0,
-        file,
-        mime_type: mimeType,
-        size: input.bytes.length,
-        width: size?.width ?? null,
-        height: size?.height ?? null,
-        title,
-        slug,
-        caption: input.caption ?? '',
-        description: input.description ?? '',
-        alt_text: input.altText ?? '',
-        comment_status: input.commentStatus ?? 'open',
-        ping_status: input.pingStatus ?? 'closed',
-        date: input.date ?? now,
-        modified: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await retryOnSlugConflict(async () => {
+      const slug = await uniqueSlug(baseSlug, (c) => slugTaken(db, c));
+      return db
+        .insertInto('media')
+        .values({
+          author_id: input.authorId,
+          post_id: input.postId ?? 0,
+          file,
+          mime_type: mimeType,
+          size: input.bytes.length,
+          width: size?.width ?? null,
+          height: size?.height ?? null,
+          title,
+          slug,
+          caption: input.caption ?? '',
+          description: input.description ?? '',
+          alt_text: input.altText ?? '',
+          comment_status: input.commentStatus ?? 'open',
+          ping_status: input.pingStatus ?? 'closed',
+          date: input.date ?? now,
+          modified: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
     return toMedia(row);
   } catch (error) {
     await rm(path.join(uploadsDir, file), { force: true });
@@ -175,30 +176,34 @@ export async function updateMedia(
   changes: MediaChanges,
   now: number,
 ): Promise<Media> {
-  let slug = media.slug;
-  if (changes.slug !== undefined && sanitizeSlug(changes.slug) !== media.slug) {
-    slug = await uniqueSlug(sanitizeSlug(changes.slug) || media.slug, (c) =>
-      slugTaken(db, c, media.id),
-    );
-  }
-  const row = await db
-    .updateTable('media')
-    .set({
-      author_id: changes.authorId ?? media.authorId,
-      post_id: changes.postId ?? media.postId,
-      title: changes.title ?? media.title,
-      slug,
-      caption: changes.caption ?? media.caption,
-      description: changes.description ?? media.description,
-      alt_text: changes.altText ?? media.altText,
-      comment_status: changes.commentStatus ?? media.commentStatus,
-      ping_status: changes.pingStatus ?? media.pingStatus,
-      date: changes.date ?? media.date,
-      modified: now,
-    })
-    .where('id', '=', media.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const wanted =
+    changes.slug !== undefined && sanitizeSlug(changes.slug) !== media.slug
+      ? sanitizeSlug(changes.slug) || media.slug
+      : undefined;
+  const row = await retryOnSlugConflict(async () => {
+    const slug =
+      wanted === undefined
+        ? media.slug
+        : await uniqueSlug(wanted, (c) => slugTaken(db, c, media.id));
+    return db
+      .updateTable('media')
+      .set({
+        author_id: changes.authorId ?? media.authorId,
+        post_id: changes.postId ?? media.postId,
+        title: changes.title ?? media.title,
+        slug,
+        caption: changes.caption ?? media.caption,
+        description: changes.description ?? media.description,
+        alt_text: changes.altText ?? media.altText,
+        comment_status: changes.commentStatus ?? media.commentStatus,
+        ping_status: changes.pingStatus ?? media.pingStatus,
+        date: changes.date ?? media.date,
+        modified: now,
+      })
+      .where('id', '=', media.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
   return toMedia(row);
 }
 

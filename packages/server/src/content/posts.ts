@@ -8,7 +8,7 @@ import {
 } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { PostsTable } from '../store/schema.js';
-import { sanitizeSlug, uniqueSlug } from './slugs.js';
+import { retryOnSlugConflict, sanitizeSlug, uniqueSlug } from './slugs.js';
 import { isDbId, listOffset } from './ids.js';
 
 export type PostType = 'post' | 'page';
@@ -152,45 +152,47 @@ export async function createPost(db: Kysely<Database>, input: NewPost, now: numb
   const floating = input.date === undefined && !needsSlug(input.status);
   const date = input.date ?? now;
   const status = effectiveStatus(input.status, date, now);
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('posts')
-      .values({
-        type: input.type,
-        author_id: input.authorId,
-        status,
-        title: input.title ?? '',
-        content: input.content ?? '',
-        excerpt: input.excerpt ?? '',
-        slug: null,
-        guid: '',
-        date,
-        date_floating: floating ? 1 : 0,
-        modified: now,
-        parent: input.parent ?? 0,
-        menu_order: input.menuOrder ?? 0,
-        comment_status: input.commentStatus ?? (input.type === 'page' ? 'closed' : 'open'),
-        ping_status: input.pingStatus ?? (input.type === 'page' ? 'closed' : 'open'),
-        sticky: input.sticky ? 1 : 0,
-        format: input.format ?? 'standard',
-        password: input.password ?? '',
-        featured_media: input.featuredMedia ?? 0,
-        trashed_from: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const id = Number(row.id);
-    const slug = await chooseSlug(tx, input.slug ?? null, input.title ?? '', id, status);
-    const guid = postPath({ id, type: input.type, status, slug });
-    await tx.updateTable('posts').set({ slug, guid }).where('id', '=', id).execute();
-    if (input.type === 'post') {
-      await replacePostTerms(tx, id, 'category', input.categories ?? []);
-      await replacePostTerms(tx, id, 'post_tag', input.tags ?? []);
-    }
-    return toPost(
-      await tx.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
-    );
-  });
+  return retryOnSlugConflict(() =>
+    db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('posts')
+        .values({
+          type: input.type,
+          author_id: input.authorId,
+          status,
+          title: input.title ?? '',
+          content: input.content ?? '',
+          excerpt: input.excerpt ?? '',
+          slug: null,
+          guid: '',
+          date,
+          date_floating: floating ? 1 : 0,
+          modified: now,
+          parent: input.parent ?? 0,
+          menu_order: input.menuOrder ?? 0,
+          comment_status: input.commentStatus ?? (input.type === 'page' ? 'closed' : 'open'),
+          ping_status: input.pingStatus ?? (input.type === 'page' ? 'closed' : 'open'),
+          sticky: input.sticky ? 1 : 0,
+          format: input.format ?? 'standard',
+          password: input.password ?? '',
+          featured_media: input.featuredMedia ?? 0,
+          trashed_from: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      const slug = await chooseSlug(tx, input.slug ?? null, input.title ?? '', id, status);
+      const guid = postPath({ id, type: input.type, status, slug });
+      await tx.updateTable('posts').set({ slug, guid }).where('id', '=', id).execute();
+      if (input.type === 'post') {
+        await replacePostTerms(tx, id, 'category', input.categories ?? []);
+        await replacePostTerms(tx, id, 'post_tag', input.tags ?? []);
+      }
+      return toPost(
+        await tx.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+      );
+    }),
+  );
 }
 
 export interface PostChanges {
@@ -237,47 +239,54 @@ export async function updatePost(
   status = effectiveStatus(status, date, now);
   const leavingTrash = post.status === 'trash' && status !== 'trash';
   const title = changes.title ?? post.title;
-  return db.transaction().execute(async (tx) => {
-    let slug = post.slug;
-    if (changes.slug !== undefined) slug = changes.slug;
-    else if (leavingTrash && slug?.endsWith(TRASHED_SUFFIX))
-      slug = slug.slice(0, -TRASHED_SUFFIX.length);
-    if (changes.slug !== undefined || leavingTrash || slug === null || slug !== post.slug) {
-      slug = await chooseSlug(tx, slug, title, post.id, status);
-    }
-    await tx
-      .updateTable('posts')
-      .set({
-        author_id: changes.authorId ?? post.authorId,
-        status,
-        title,
-        content: changes.content ?? post.content,
-        excerpt: changes.excerpt ?? post.excerpt,
-        slug,
-        date,
-        date_floating: floating ? 1 : 0,
-        modified: now,
-        parent: changes.parent ?? post.parent,
-        menu_order: changes.menuOrder ?? post.menuOrder,
-        comment_status: changes.commentStatus ?? post.commentStatus,
-        ping_status: changes.pingStatus ?? post.pingStatus,
-        sticky: (changes.sticky ?? post.sticky) ? 1 : 0,
-        format: changes.format ?? post.format,
-        password: changes.password ?? post.password,
-        featured_media: changes.featuredMedia ?? post.featuredMedia,
-        trashed_from: leavingTrash ? null : post.trashedFrom,
-      })
-      .where('id', '=', post.id)
-      .execute();
-    if (post.type === 'post') {
-      if (changes.categories !== undefined)
-        await replacePostTerms(tx, post.id, 'category', changes.categories);
-      if (changes.tags !== undefined) await replacePostTerms(tx, post.id, 'post_tag', changes.tags);
-    }
-    return toPost(
-      await tx.selectFrom('posts').selectAll().where('id', '=', post.id).executeTakeFirstOrThrow(),
-    );
-  });
+  return retryOnSlugConflict(() =>
+    db.transaction().execute(async (tx) => {
+      let slug = post.slug;
+      if (changes.slug !== undefined) slug = changes.slug;
+      else if (leavingTrash && slug?.endsWith(TRASHED_SUFFIX))
+        slug = slug.slice(0, -TRASHED_SUFFIX.length);
+      if (changes.slug !== undefined || leavingTrash || slug === null || slug !== post.slug) {
+        slug = await chooseSlug(tx, slug, title, post.id, status);
+      }
+      await tx
+        .updateTable('posts')
+        .set({
+          author_id: changes.authorId ?? post.authorId,
+          status,
+          title,
+          content: changes.content ?? post.content,
+          excerpt: changes.excerpt ?? post.excerpt,
+          slug,
+          date,
+          date_floating: floating ? 1 : 0,
+          modified: now,
+          parent: changes.parent ?? post.parent,
+          menu_order: changes.menuOrder ?? post.menuOrder,
+          comment_status: changes.commentStatus ?? post.commentStatus,
+          ping_status: changes.pingStatus ?? post.pingStatus,
+          sticky: (changes.sticky ?? post.sticky) ? 1 : 0,
+          format: changes.format ?? post.format,
+          password: changes.password ?? post.password,
+          featured_media: changes.featuredMedia ?? post.featuredMedia,
+          trashed_from: leavingTrash ? null : post.trashedFrom,
+        })
+        .where('id', '=', post.id)
+        .execute();
+      if (post.type === 'post') {
+        if (changes.categories !== undefined)
+          await replacePostTerms(tx, post.id, 'category', changes.categories);
+        if (changes.tags !== undefined)
+          await replacePostTerms(tx, post.id, 'post_tag', changes.tags);
+      }
+      return toPost(
+        await tx
+          .selectFrom('posts')
+          .selectAll()
+          .where('id', '=', post.id)
+          .executeTakeFirstOrThrow(),
+      );
+    }),
+  );
 }
 
 /** Moves a post to the trash, freeing its slug (WordPress's `__trashed` suffix). */

@@ -47,3 +47,24 @@ export async function uniqueSlug(
     if (!(await taken(candidate))) return candidate;
   }
 }
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * Runs a write that picks a free slug, again when a concurrent writer took the same slug between
+ * the check and the write (the unique index refuses the second one). Writers that keep colliding
+ * wait a little, at random, so that they stop picking the same next slug.
+ */
+export async function retryOnSlugConflict<T>(write: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts || !isUniqueViolation(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../store/index.js';
 import { ContentError } from './errors.js';
 import { DEFAULT_CATEGORY_ID, likePattern } from './posts.js';
-import { sanitizeSlug, uniqueSlug } from './slugs.js';
+import { retryOnSlugConflict, sanitizeSlug, uniqueSlug } from './slugs.js';
 import { isDbId, listOffset } from './ids.js';
 
 export type Taxonomy = 'category' | 'post_tag';
@@ -238,18 +238,19 @@ export async function createTerm(db: Kysely<Database>, input: NewTerm): Promise<
       }
     }
   }
-  const slug = await uniqueSlug(wantedSlug, (c) => slugTaken(db, input.taxonomy, c));
-  const row = await db
-    .insertInto('terms')
-    .values({
-      taxonomy: input.taxonomy,
-      name,
-      slug,
-      description: input.description ?? '',
-      parent,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await retryOnSlugConflict(async () =>
+    db
+      .insertInto('terms')
+      .values({
+        taxonomy: input.taxonomy,
+        name,
+        slug: await uniqueSlug(wantedSlug, (c) => slugTaken(db, input.taxonomy, c)),
+        description: input.description ?? '',
+        parent,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
   return (await findTerm(db, Number(row.id), input.taxonomy))!;
 }
 

@@ -390,6 +390,30 @@ describe.each(STORES)('REST wp/v2 posts and pages ($name)', (store) => {
     expect(subscriberTerms.status).toBe(403);
   });
 
+  it('gives concurrent posts of one title distinct slugs', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        author.call('POST', '/wp/v2/posts', { title: 'Same title', status: 'publish' }),
+      ),
+    );
+    expect(created.map((c) => c.status)).toEqual(Array(6).fill(201));
+    const slugs = created.map((c) => c.json.slug as string);
+    expect(new Set(slugs).size).toBe(6);
+    expect(slugs).toContain('same-title');
+  });
+
+  it('refuses a post whose title, content and excerpt are all empty', async () => {
+    const empty = await author.call('POST', '/wp/v2/posts', { status: 'draft' });
+    expect(empty.status).toBe(400);
+    expect(empty.json).toEqual({
+      code: 'empty_content',
+      message: 'Content, title, and excerpt are empty.',
+      data: { status: 400 },
+    });
+    // Pages have no such rule.
+    expect((await editor.call('POST', '/wp/v2/pages', {})).status).toBe(201);
+  });
+
   it('validates input with WordPress codes', async () => {
     const badStatus = await author.call('POST', '/wp/v2/posts', { title: 'x', status: 'bogus' });
     expect(badStatus.status).toBe(400);

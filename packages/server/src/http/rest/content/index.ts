@@ -29,8 +29,10 @@ const notAccepted = () =>
  */
 export async function registerMediaBodies(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const limit = ctx.config.bodyLimitBytes;
+  // One file; a few short text fields beside it (their total stays far below the body limit,
+  // which Fastify cannot apply to a form it does not read itself).
   await app.register(multipart, {
-    limits: { fileSize: limit, files: 1, fields: 100, fieldSize: limit, parts: 101 },
+    limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 65_536, parts: 21 },
   });
   app.addHook('preValidation', async (request) => {
     if (request.isMultipart() && !isMediaUrl(request.url)) throw notAccepted();
