@@ -58,6 +58,7 @@ export function registerSettingsRoutes(ctx: AppContext, registry: RestRegistry):
   registry.register({
     namespace: 'wp/v2',
     route: '/settings',
+    tier: 'full',
     endpoints: [
       {
         methods: ['GET'],
