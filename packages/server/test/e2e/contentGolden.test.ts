@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApplicationPassword } from '../../src/app-passwords/index.js';
+import { api, basic } from '../helpers/appPasswords.js';
 import { loadGolden } from '../helpers/golden.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
@@ -158,5 +160,84 @@ describe.each(STORES)('golden 16: the public posts list ($name)', (store) => {
     expect(list.headers.get('x-wp-total')).toBe(golden.response.headers['x-wp-total']);
     expect(list.headers.get('x-wp-totalpages')).toBe(golden.response.headers['x-wp-totalpages']);
     expectGoldenHeaders(list.headers, golden, server.url);
+  });
+});
+
+describe.each(STORES)('content over application passwords ($name)', (store) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+  });
+  afterAll(() => server?.close());
+
+  const password = async (
+    userId: number,
+    extra: { scope?: 'full' | 'content'; roleCeiling?: string } = {},
+  ) =>
+    (
+      await createApplicationPassword(
+        server.latchkey.store.db,
+        { userId, name: `p${Math.random()}`, ...extra },
+        server.clock.now,
+      )
+    ).chunked;
+
+  it('golden 18 over HTTP Basic: the same 201 and shape as WordPress', async () => {
+    const golden = loadGolden('18');
+    const auth = basic('admin', await password(1));
+    const created = await api(server, 'POST', '/wp/v2/posts', {
+      auth,
+      body: JSON.parse(golden.request.body),
+    });
+    expect(created.status).toBe(201);
+    expect(shape(created.json)).toEqual(shape(golden.response.json));
+    expect(created.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('a content-scoped password works the content API; a role ceiling lowers what it may do', async () => {
+    const content = basic('admin', await password(1, { scope: 'content' }));
+    const post = await api(server, 'POST', '/wp/v2/posts', {
+      auth: content,
+      body: { title: 'Scoped', status: 'publish' },
+    });
+    expect(post.status).toBe(201);
+    const tag = await api(server, 'POST', '/wp/v2/tags', { auth: content, body: { name: 'ok' } });
+    expect(tag.status).toBe(201);
+
+    const lowered = basic(
+      'admin',
+      await password(1, { scope: 'content', roleCeiling: 'contributor' }),
+    );
+    const publish = await api(server, 'POST', '/wp/v2/posts', {
+      auth: lowered,
+      body: { title: 'As a contributor', status: 'publish' },
+    });
+    expect(publish.status).toBe(403);
+    expect(publish.json.code).toBe('rest_cannot_publish');
+    const draft = await api(server, 'POST', '/wp/v2/posts', {
+      auth: lowered,
+      body: { title: 'Draft is fine' },
+    });
+    expect(draft.status).toBe(201);
+    // The administrator's own published post is out of a contributor's reach.
+    const edit = await api(server, 'POST', `/wp/v2/posts/${post.json.id}`, {
+      auth: lowered,
+      body: { title: 'Changed' },
+    });
+    expect(edit.status).toBe(403);
+    expect(edit.json.code).toBe('rest_cannot_edit');
+    const upload = await api(server, 'POST', '/wp/v2/media', {
+      auth: lowered,
+      headers: {
+        'content-type': 'text/plain',
+        'content-disposition': 'attachment; filename=a.txt',
+      },
+    });
+    expect(upload.status).toBe(403);
+    const unfiltered = await api(server, 'POST', '/wp/v2/posts', {
+      auth: lowered,
+      body: { title: 'x', content: '<script>alert(1)</script><p>kept</p>' },
+    });
+    expect(unfiltered.json.content.raw).toBe('<p>kept</p>');
   });
 });
