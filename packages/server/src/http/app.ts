@@ -16,6 +16,7 @@ import { registerAccountPages } from './pages/account.js';
 import { registerAdminUserPages } from './pages/adminUsers.js';
 import { registerAdminSettingsPages } from './pages/adminSettings.js';
 import { registerApplicationPasswordPages } from './pages/appPasswordPages.js';
+import { registerAuthorizeApplicationPages } from './pages/authorizeApp.js';
 import { registerContentPages } from './pages/content.js';
 import { registerHomePage } from './pages/home.js';
 import { sendPage } from './pages/render.js';
@@ -28,6 +29,7 @@ import { registerIndexRoutes } from './rest/rootIndex.js';
 import { registerUserRoutes } from './rest/users.js';
 import { registerSettingsRoutes } from './rest/settings.js';
 import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
+import { registerAuthorizeTokenRoute } from './rest/authorizeToken.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
 import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
@@ -184,6 +186,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerUserRoutes(ctx, registry, { publishedAuthorIds: () => publishedAuthorIds(ctx.db) });
   registerContentRoutes(ctx, registry);
   registerApplicationPasswordRoutes(ctx, registry);
+  registerAuthorizeTokenRoute(ctx, registry);
   registerSettingsRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
@@ -202,6 +205,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAdminUserPages(app, ctx);
   registerAdminSettingsPages(app, ctx);
   registerApplicationPasswordPages(app, ctx);
+  registerAuthorizeApplicationPages(app, ctx);
   registerContentPages(app, ctx);
 
   app.get('/assets/site.css', async (_request, reply) =>
