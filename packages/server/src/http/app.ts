@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, {
@@ -21,6 +23,7 @@ import { registerContentPages } from './pages/content.js';
 import { registerHomePage } from './pages/home.js';
 import { sendPage } from './pages/render.js';
 import { registerSignInPages } from './pages/signIn.js';
+import { registerTwoFactorSignIn } from './pages/twoFactorSignIn.js';
 import { registerTwoFactorPages } from './pages/twoFactorPages.js';
 import { apiRoot, createRestDispatcher } from './rest/dispatch.js';
 import { restHeaders } from './rest/headers.js';
@@ -30,6 +33,7 @@ import { registerUserRoutes } from './rest/users.js';
 import { registerSettingsRoutes } from './rest/settings.js';
 import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
 import { registerAuthorizeTokenRoute } from './rest/authorizeToken.js';
+import { registerTwoFactorRoutes } from './rest/twoFactor.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
 import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
@@ -56,6 +60,15 @@ export function rewriteRestRoute(url: string): string {
   const rest = params.toString();
   const normalized = route.startsWith('/') ? route : `/${route}`;
   return `/wp-json${encodeURI(normalized).replace(/\?/g, '%3F')}${rest ? `?${rest}` : ''}`;
+}
+
+const registries = new WeakMap<FastifyInstance, RestRegistry>();
+
+/** The REST routes an app serves (for the scope matrix test and the API docs generator). */
+export function restRegistryOf(app: FastifyInstance): RestRegistry {
+  const registry = registries.get(app);
+  if (!registry) throw new Error('not a Latchkey app');
+  return registry;
 }
 
 export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -174,6 +187,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
 
   // REST
   const registry = new RestRegistry();
+  registries.set(app, registry);
   registerIndexRoutes(ctx, registry, async (req) =>
     (await applicationPasswordsAvailableFor(ctx, req.raw))
       ? {
@@ -188,6 +202,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerApplicationPasswordRoutes(ctx, registry);
   registerAuthorizeTokenRoute(ctx, registry);
   registerSettingsRoutes(ctx, registry);
+  registerTwoFactorRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
     app.route({
@@ -200,6 +215,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   // Pages
   registerHomePage(app, ctx);
   registerSignInPages(app, ctx);
+  registerTwoFactorSignIn(app, ctx);
   registerTwoFactorPages(app, ctx);
   registerAccountPages(app, ctx);
   registerAdminUserPages(app, ctx);
@@ -219,6 +235,19 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
       .type('text/javascript; charset=utf-8')
       .header('cache-control', 'public, max-age=3600')
       .send(SITE_JS),
+  );
+  // The package's export map hides its browser bundle; find it beside the ESM entry.
+  const webauthnBrowser = readFileSync(
+    path.join(
+      path.dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser'))),
+      '../dist/bundle/index.umd.min.js',
+    ),
+  );
+  app.get('/assets/simplewebauthn-browser.js', async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send(webauthnBrowser),
   );
   app.get('/assets/avatar.svg', async (_request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(AVATAR_SVG),
