@@ -37,6 +37,7 @@ import { registerTwoFactorRoutes } from './rest/twoFactor.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
 import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
+import { registerXmlRpc } from './xmlrpc.js';
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -223,6 +224,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerApplicationPasswordPages(app, ctx);
   registerAuthorizeApplicationPages(app, ctx);
   registerContentPages(app, ctx);
+  registerXmlRpc(app, ctx);
 
   app.get('/assets/site.css', async (_request, reply) =>
     reply

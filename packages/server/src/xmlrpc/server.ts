@@ -1,0 +1,106 @@
+import type { AppContext } from '../http/context.js';
+import { forbiddenScopeMessage, scopeAllows } from '../scopes/index.js';
+import {
+  INTERNAL_ERROR,
+  insufficientArguments,
+  invalidParams,
+  methodNotFound,
+  XmlRpcFault,
+} from './faults.js';
+import { XmlRpcLogin, type XmlRpcClient } from './login.js';
+import type { MethodTable, XmlRpcCall, XmlRpcMethod } from './method.js';
+import { mediaMethods } from './methods/media.js';
+import { pageMethods } from './methods/pages.js';
+import { postMethods } from './methods/posts.js';
+import { systemMethods } from './methods/system.js';
+import { termMethods } from './methods/terms.js';
+import { userMethods } from './methods/users.js';
+import { parseMethodCall } from './parse.js';
+import { faultResponse, methodResponse } from './serialize.js';
+import type { XmlRpcValue } from './values.js';
+
+/** Every method Latchkey answers, with its tier (SPEC §8). */
+export function xmlrpcMethods(): MethodTable {
+  const table: MethodTable = {};
+  Object.assign(
+    table,
+    systemMethods(() => Object.keys(table)),
+    userMethods,
+    postMethods,
+    pageMethods,
+    termMethods,
+    mediaMethods,
+  );
+  return table;
+}
+
+export const XMLRPC_METHODS: Readonly<MethodTable> = Object.freeze(xmlrpcMethods());
+
+async function invoke(
+  ctx: AppContext,
+  login: XmlRpcLogin,
+  methodName: string,
+  params: XmlRpcValue[],
+  nested: boolean,
+): Promise<XmlRpcValue> {
+  const method: XmlRpcMethod | undefined = Object.hasOwn(XMLRPC_METHODS, methodName)
+    ? XMLRPC_METHODS[methodName]
+    : undefined;
+  if (!method) throw methodNotFound(methodName);
+  const call: XmlRpcCall = {
+    ctx,
+    methodName,
+    params,
+    login,
+    nested,
+    invoke: (name, p, n) => invoke(ctx, login, name, p, n),
+  };
+  if (params.length < method.minArgs) throw insufficientArguments();
+  try {
+    if (method.credentials === null) return await method.handler(call);
+    return await authenticated(method, call);
+  } catch (error) {
+    if (error instanceof XmlRpcFault) throw error;
+    // Unexpected: logged, and a fault for this call only (a multicall goes on).
+    ctx.logger.error({ err: error, method: methodName }, 'xml-rpc method failed');
+    throw new XmlRpcFault(INTERNAL_ERROR, 'server error. internal xml-rpc error.');
+  }
+}
+
+async function authenticated(
+  method: Extract<XmlRpcMethod, { credentials: object }>,
+  call: XmlRpcCall,
+): Promise<XmlRpcValue> {
+  const { params, login } = call;
+  const username = params[method.credentials.user];
+  const password = params[method.credentials.password];
+  if (!isCredential(username) || !isCredential(password))
+    throw invalidParams('The username and password must be strings.');
+  const principal = await login.login(String(username), String(password));
+  const scope = principal.appPassword?.scope ?? 'full';
+  if (!scopeAllows(scope, method.tier))
+    throw new XmlRpcFault(401, forbiddenScopeMessage(method.tier));
+  return method.handler({ ...call, principal });
+}
+
+const isCredential = (v: XmlRpcValue | undefined) => typeof v === 'string' || typeof v === 'number';
+
+/**
+ * Answers one XML-RPC request body: always a document, faults included. Only a fault, never an
+ * exception, leaves here; anything unexpected is logged and becomes fault -32603.
+ */
+export async function handleXmlRpc(
+  ctx: AppContext,
+  client: XmlRpcClient,
+  body: Buffer | string | undefined,
+): Promise<string> {
+  try {
+    const { methodName, params } = parseMethodCall(body);
+    const login = new XmlRpcLogin(ctx, client);
+    return methodResponse(await invoke(ctx, login, methodName, params, false));
+  } catch (error) {
+    if (error instanceof XmlRpcFault) return faultResponse(error.faultCode, error.faultString);
+    ctx.logger.error({ err: error }, 'xml-rpc request failed');
+    return faultResponse(INTERNAL_ERROR, 'server error. internal xml-rpc error.');
+  }
+}
