@@ -13,6 +13,7 @@ export {
   publishDuePosts,
   publishedAuthorIds,
   reassignAuthoredContent,
+  countAuthoredContent,
   ancestorIds,
   generatedSlug,
   postPath,

@@ -629,3 +629,20 @@ export async function ancestorIds(db: Kysely<Database>, id: number): Promise<num
   }
   return out;
 }
+
+/** How many posts, pages and media items a user authored (any status). */
+export async function countAuthoredContent(db: Kysely<Database>, userId: number): Promise<number> {
+  const [posts, media] = await Promise.all([
+    db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('author_id', '=', userId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('media')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('author_id', '=', userId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return Number(posts.n) + Number(media.n);
+}

@@ -179,6 +179,27 @@ describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
     expect(self.json.code).toBe('last_administrator');
   });
 
+  it('deleting a user hands their posts to `reassign`, and refuses to lose them without one', async () => {
+    const writer = await server.createUser('leaving-writer', 'author');
+    const heir = await server.createUser('heir', 'editor');
+    const created = await admin.call('POST', '/wp/v2/posts', {
+      title: 'Keep me',
+      status: 'publish',
+      author: writer.id,
+    });
+    expect(created.status).toBe(201);
+    const refused = await admin.call('DELETE', `/wp/v2/users/${writer.id}?force=true&reassign=0`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.code).toBe('latchkey_user_has_content');
+    const deleted = await admin.call(
+      'DELETE',
+      `/wp/v2/users/${writer.id}?force=true&reassign=${heir.id}`,
+    );
+    expect(deleted.status).toBe(200);
+    const post = await admin.call('GET', `/wp/v2/posts/${created.json.id}?context=edit`);
+    expect(post.json.author).toBe(heir.id);
+  });
+
   it('a password change over REST ends the other sessions of that user', async () => {
     await server.createUser('rotator', 'author');
     const first = await restAs(server, 'rotator', 'rotator-Pass-1234');

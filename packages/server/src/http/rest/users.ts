@@ -11,6 +11,7 @@ import {
   type User,
 } from '../../accounts/index.js';
 import { recordAuditEvent } from '../../audit/index.js';
+import { countAuthoredContent, reassignAuthoredContent } from '../../content/index.js';
 import { endAllSessions, endOtherSessions } from '../../sessions/index.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -393,7 +394,17 @@ export function registerUserRoutes(
                 'Invalid user ID for reassignment.',
               );
             }
+            // Nothing stored is lost: content goes to `reassign`, and without one a user
+            // who authored anything is not deleted (WordPress would delete the content).
+            if (reassign === 0 && (await countAuthoredContent(ctx.db, user.id)) > 0) {
+              throw new HttpError(
+                400,
+                'latchkey_user_has_content',
+                'This user has authored content: set reassign to the ID of the user who should receive it.',
+              );
+            }
             const previous = userResource(site, user, 'edit');
+            if (reassign !== 0) await reassignAuthoredContent(ctx.db, user.id, reassign);
             await deleteUser(ctx.db, user);
             await recordAuditEvent(
               ctx.db,
