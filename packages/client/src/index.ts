@@ -1,18 +1,50 @@
 /**
- * @latchkey/client: connect an app to a Latchkey (or WordPress) site with an application
- * password. The hand-off, vault and API client arrive with the "Authorize application" work;
- * this module already names the protocol constants they share.
+ * @latchkey/client: connect an app to a Latchkey or WordPress site with an application password.
+ *
+ * 1. {@link discover} the site's API and its authorize screen;
+ * 2. send the user to {@link buildAuthorizeUrl}'s URL;
+ * 3. {@link completeAuthorization} with the URL the browser comes back to;
+ * 4. keep the credentials in a {@link CredentialVault};
+ * 5. call the API with {@link createApiClient}; on {@link RevokedCredentialsError}, start again.
+ *
+ * Runs in Node >= 20 and browsers (fetch and WebCrypto); the only dependency is @noble/ciphers.
+ * File storage for the vault is Node-only: `@latchkey/client/file-storage`.
  */
-
-/** The `rel` under which a site advertises its REST API root (Link header and `<link>` tag). */
-export const API_LINK_REL = 'https://api.w.org/';
-
-/** Finds the REST API root in a `Link` header value, or returns undefined. */
-export function apiRootFromLinkHeader(linkHeader: string | null | undefined): string | undefined {
-  if (!linkHeader) return undefined;
-  for (const part of linkHeader.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part.trim());
-    if (match && match[2] === API_LINK_REL) return match[1];
-  }
-  return undefined;
-}
+export {
+  API_LINK_REL,
+  apiRootFromHtml,
+  apiRootFromLinkHeader,
+  discover,
+  normalizeSiteUrl,
+  type DiscoverOptions,
+  type SiteDiscovery,
+} from './discover.js';
+export {
+  buildAuthorizeUrl,
+  completeAuthorization,
+  s256CodeChallenge,
+  successUrlOf,
+  type AuthorizeRequestHandle,
+  type AuthorizeUrlOptions,
+  type CompleteAuthorizationOptions,
+  type CredentialScope,
+  type Credentials,
+} from './authorize.js';
+export { CredentialVault, MemoryStorage, VaultError, type VaultStorage } from './vault.js';
+export {
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type ApiRequestInit,
+} from './apiClient.js';
+export { apiUrl } from './apiUrl.js';
+export {
+  ApiError,
+  ApplicationPasswordsUnavailableError,
+  AuthorizationRejectedError,
+  AuthorizationStateError,
+  InvalidCallbackError,
+  LatchkeyClientError,
+  NotAnApiSiteError,
+  RevokedCredentialsError,
+} from './errors.js';
