@@ -74,6 +74,45 @@ describe.each(STORES)('application passwords in the account pages ($name)', (sto
     );
   });
 
+  it('chooses scope, ceiling and expiry in the form; the list shows them, and expired ones are marked', async () => {
+    await server.createUser('chooser', 'editor');
+    const browser = new BrowserClient(server.url);
+    await browser.signIn('chooser', 'chooser-Pass-1234', { rememberme: 'forever' });
+    const form = await browser.get('/account');
+    expect(form.text_).toContain('<option value="author">Author</option>');
+    expect(form.text_).not.toContain('<option value="administrator">');
+    const expires = new Date(server.clock.now + 2 * 24 * 3600_000).toISOString().slice(0, 10);
+    const created = await browser.postForm('/account/application-passwords', {
+      name: 'narrow',
+      scope: 'content',
+      role_ceiling: 'author',
+      expires,
+    });
+    const password = passwordOnPage(created.text_)!;
+    const introspect = await api(server, 'GET', '/wp/v2/users/me', {
+      auth: basic('chooser', password),
+    });
+    expect(introspect.status).toBe(200);
+    const row = (await browser.get('/account')).text_;
+    expect(row).toMatch(/content only, as author, until \d{4}-\d\d-\d\d/);
+    await browser.get('/account');
+    const tooHigh = await browser.postForm('/account/application-passwords', {
+      name: 'wide',
+      role_ceiling: 'administrator',
+    });
+    expect(tooHigh.status).toBe(400);
+    server.clock.advance(3 * 24 * 3600_000);
+    try {
+      expect((await browser.get('/account')).text_).toContain('<span class="tag">expired</span>');
+      const expired = await api(server, 'GET', '/wp/v2/users/me', {
+        auth: basic('chooser', password),
+      });
+      expect(expired.json.data.reason).toBe('expired');
+    } finally {
+      server.clock.advance(-3 * 24 * 3600_000);
+    }
+  });
+
   it('asks for the password again before creating when the sign-in is older than 10 minutes', async () => {
     await server.createUser('stepper', 'author');
     const browser = new BrowserClient(server.url);

@@ -156,7 +156,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
             <button type="submit">Change password</button>
           </form>
 
-          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role })}
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now })}
 
       <h2 id="sessions">Sessions</h2>
           <table>

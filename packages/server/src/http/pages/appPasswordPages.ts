@@ -45,8 +45,11 @@ export function applicationPasswordsSection(options: {
   ownerLabel: string;
   /** Ceilings offered are the roles below this one. */
   ownerRole?: Role;
+  /** The server clock, to mark expired passwords. */
+  now?: number;
 }): Html {
   const { csrf, base, records } = options;
+  const now = options.now ?? Date.now();
   if (!options.available) {
     return html`<h2 id="application-passwords">Application passwords</h2>
       <p class="muted">Application passwords are not available here: the site must be served over HTTPS (or run in the local environment), and the feature must be switched on.</p>`;
@@ -73,10 +76,11 @@ export function applicationPasswordsSection(options: {
       records.length === 0
         ? html`<p class="muted" id="no-application-passwords">No application passwords yet.</p>`
         : html`<table id="application-passwords-table">
-        <thead><tr><th>Name</th><th>Created</th><th>Last used</th><th>Last IP</th><th></th></tr></thead>
+        <thead><tr><th>Name</th><th>Created</th><th>Last used</th><th>Last IP</th><th>Reach</th><th></th></tr></thead>
         <tbody>${records.map(
           (r) => html`<tr data-uuid="${r.uuid}">
           <td><a href="${base}/${r.uuid}">${r.name}</a></td><td>${formatTime(r.created)}</td><td>${formatTime(r.lastUsed)}</td><td>${r.lastIp ?? '—'}</td>
+          <td>${r.scope === 'content' ? 'content only' : 'full'}${r.roleCeiling ? html`, as ${r.roleCeiling}` : ''}${r.expires === null ? '' : r.expires <= now ? html` <span class="tag">expired</span>` : html`, until ${formatTime(r.expires)}`}</td>
           <td><form class="inline" method="post" action="${base}/${r.uuid}/revoke"><input type="hidden" name="_csrf" value="${csrf}"><button class="secondary" type="submit" aria-label="Revoke ${r.name}">Revoke</button></form></td>
         </tr>`,
         )}</tbody>
