@@ -239,3 +239,28 @@ export function parseMethodCall(body: Buffer | string | undefined): MethodCall {
     : [];
   return { methodName, params };
 }
+
+export type MethodResponse =
+  { fault: { faultCode: number; faultString: string } } | { value: XmlRpcValue };
+
+/** Parses a `<methodResponse>` (for tests and tools that talk to XML-RPC servers). */
+export function parseMethodResponse(text: string): MethodResponse {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw parseError(valid.err.msg);
+  const [root] = elementsOf(parser.parse(text) as Node[], 'document');
+  if (!root || root.name !== 'methodResponse') throw invalidRequest('Not a <methodResponse>.');
+  const [part] = elementsOf(root.children, 'methodResponse');
+  if (part?.name === 'fault') {
+    const [v] = elementsOf(part.children, 'fault');
+    const struct = value(v?.children ?? [], 1) as XmlRpcStruct;
+    return {
+      fault: {
+        faultCode: Number(struct.faultCode),
+        faultString: String(struct.faultString),
+      },
+    };
+  }
+  const [param] = elementsOf(part?.children ?? [], 'params');
+  const [v] = elementsOf(param?.children ?? [], 'param');
+  return { value: value(v?.children ?? [], 1) };
+}
