@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByLoginOrEmail, setUserDisabled, type User } from '../../src/accounts/index.js';
 import { createApplicationPassword } from '../../src/app-passwords/index.js';
 import { writeSettings } from '../../src/settings/index.js';
+import { renderXmlRpcMethodTable } from '../../src/xmlrpc/docs.js';
 import { parseMethodResponse } from '../../src/xmlrpc/parse.js';
+import { XMLRPC_METHODS } from '../../src/xmlrpc/server.js';
 import { newStruct } from '../../src/xmlrpc/values.js';
 import { makeApplicationPassword } from '../helpers/appPasswords.js';
 import { loadGolden } from '../helpers/golden.js';
@@ -571,5 +576,22 @@ describe('XML-RPC failed credentials are rate limited (fault 429)', () => {
     const limited = await rpc(server, 'wp.getUsersBlogs', 'admin', ap.password);
     expect(limited.status).toBe(200);
     expect(limited).toMatchObject({ fault: { faultCode: 429 } });
+  });
+});
+
+describe('docs/api.md', () => {
+  it('lists every XML-RPC method with its tier, as the method table declares them', () => {
+    const apiMd = path.resolve(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '../../../../docs/api.md',
+    );
+    expect(readFileSync(apiMd, 'utf8')).toContain(renderXmlRpcMethodTable(XMLRPC_METHODS));
+  });
+
+  it('every method declares a tier; only wp.getAuthors (it lists users) needs full', () => {
+    const full = Object.entries(XMLRPC_METHODS)
+      .filter(([, m]) => m.credentials !== null && m.tier === 'full')
+      .map(([name]) => name);
+    expect(full).toEqual(['wp.getAuthors']);
   });
 });
