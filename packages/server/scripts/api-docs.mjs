@@ -11,17 +11,22 @@ const dist = path.join(root, 'packages/server/dist');
 const { loadConfig } = await import(path.join(dist, 'config/index.js'));
 const { createLatchkey } = await import(path.join(dist, 'server.js'));
 const { restRegistryOf } = await import(path.join(dist, 'http/app.js'));
-const { renderApiTierTable, withApiTierTable } = await import(path.join(dist, 'http/rest/apiDocs.js'));
+const { renderApiTierTable, withApiTierTable } = await import(
+  path.join(dist, 'http/rest/apiDocs.js')
+);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-docs-'));
 try {
-  const config = loadConfig({ dataDir, logLevel: 'silent', adminPassword: 'docs-generator-only', env: 'local' }, {});
+  const config = loadConfig(
+    { dataDir, logLevel: 'silent', adminPassword: 'docs-generator-only', env: 'local' },
+    {},
+  );
   const latchkey = await createLatchkey(config, { announce: () => {} });
   const table = renderApiTierTable(restRegistryOf(latchkey.app));
   await latchkey.close();
   const file = path.join(root, 'docs/api.md');
   writeFileSync(file, withApiTierTable(readFileSync(file, 'utf8'), table));
-  console.log(`docs/api.md: ${table.split('\n').length - 6} route rows written`);
+  process.stdout.write(`docs/api.md: ${table.split('\n').length - 6} route rows written\n`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

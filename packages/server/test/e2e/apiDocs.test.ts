@@ -7,7 +7,10 @@ import { API_TIERS_BEGIN, API_TIERS_END, renderApiTierTable } from '../../src/ht
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-const API_MD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/api.md');
+const API_MD = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../docs/api.md',
+);
 
 describe('docs/api.md', () => {
   let server: TestServer;
@@ -21,6 +24,8 @@ describe('docs/api.md', () => {
     const begin = document.indexOf(API_TIERS_BEGIN);
     const end = document.indexOf(API_TIERS_END);
     expect(begin, 'docs/api.md lacks the generated tier table').toBeGreaterThanOrEqual(0);
-    expect(document.slice(begin, end + API_TIERS_END.length)).toBe(renderApiTierTable(restRegistryOf(server.latchkey.app)));
+    expect(document.slice(begin, end + API_TIERS_END.length)).toBe(
+      renderApiTierTable(restRegistryOf(server.latchkey.app)),
+    );
   });
 });

@@ -25,13 +25,11 @@ describe.each(STORES)('a real WordPress client: the wpapi npm package ($name)', 
     const api = site.auth({ username: 'wpapi-author', password });
     const me = await api.users().me();
     expect(me.slug).toBe('wpapi-author');
-    const created = await api
-      .posts()
-      .create({
-        title: 'Hello from wpapi',
-        content: 'Posted by a real client.',
-        status: 'publish',
-      });
+    const created = await api.posts().create({
+      title: 'Hello from wpapi',
+      content: 'Posted by a real client.',
+      status: 'publish',
+    });
     expect(created.id).toBeGreaterThan(0);
     expect(created.title.raw).toBe('Hello from wpapi');
     const read = await site.posts().id(created.id).get();
