@@ -157,9 +157,9 @@ export async function connect({
   fetch: f,
   log = () => {},
 }) {
+  const site = await discover(siteUrl, f ? { fetch: f } : {});
   const storage = new FileStorage(vaultFile);
   const vault = new CredentialVault({ key: key ?? (await loadVaultKey(vaultFile)), storage });
-  const site = await discover(siteUrl, f ? { fetch: f } : {});
   const id = site.siteUrl;
   let credentials = await vault.load(id);
   let connected = false;
