@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restRegistryOf } from '../../src/http/app.js';
+import { XMLRPC_METHODS } from '../../src/xmlrpc/server.js';
+import { rpc } from '../helpers/xmlrpc.js';
 import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
@@ -68,6 +70,38 @@ describe.each(STORES)('scopes ($name)', (store) => {
     }
     expect(fullChecked).toBeGreaterThan(10);
     expect(contentChecked).toBeGreaterThan(3);
+  });
+
+  it('every XML-RPC method declares its tier; a content password is refused (fault 401) exactly on the full-tier ones', async () => {
+    const password = /^Basic (.*)$/.exec(content)![1]!;
+    const [, secret] = Buffer.from(password, 'base64').toString('utf8').split(/:(.*)/s);
+    let fullChecked = 0;
+    let contentChecked = 0;
+    for (const [name, method] of Object.entries(XMLRPC_METHODS)) {
+      expect(['content', 'full'], name).toContain(method.tier);
+      if (method.credentials === null) continue;
+      // Enough plausible parameters for the method to get past its argument count.
+      const params: Array<string | number> = Array.from(
+        { length: Math.max(method.minArgs, method.credentials.password + 1) },
+        () => 1,
+      );
+      params[method.credentials.user] = 'admin';
+      params[method.credentials.password] = secret!;
+      const result = await rpc(server, name, ...params);
+      expect(result.status, name).toBe(200);
+      const fault = 'fault' in result ? result.fault : undefined;
+      const scopeFault =
+        fault?.faultCode === 401 && /requires the full scope/.test(fault.faultString);
+      if (method.tier === 'full') {
+        expect(scopeFault, `${name} should be refused by the scope`).toBe(true);
+        fullChecked++;
+      } else {
+        expect(scopeFault, `${name} must not be refused by the scope`).toBe(false);
+        contentChecked++;
+      }
+    }
+    expect(fullChecked).toBeGreaterThanOrEqual(1);
+    expect(contentChecked).toBeGreaterThan(20);
   });
 
   it('a content password reads its own profile but changes nothing about the account', async () => {
