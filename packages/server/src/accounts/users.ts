@@ -197,13 +197,18 @@ export async function listUsers(
   const countRow = await base
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
+  const offset = (q.page - 1) * q.perPage;
+  // A page past the end is empty; a huge one must not reach the database as an overflow.
+  if (!Number.isSafeInteger(offset) || offset >= Number(countRow.n)) {
+    return { users: [], total: Number(countRow.n) };
+  }
   const orderColumn = q.orderBy === 'login' ? 'login_key' : (q.orderBy ?? 'id');
   const rows = await base
     .selectAll()
     .orderBy(orderColumn, q.order ?? 'asc')
     .orderBy('id', 'asc')
     .limit(q.perPage)
-    .offset((q.page - 1) * q.perPage)
+    .offset(offset)
     .execute();
   return { users: rows.map(toUser), total: Number(countRow.n) };
 }

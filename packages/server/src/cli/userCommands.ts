@@ -13,6 +13,7 @@ import {
 } from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import { endAllSessions } from '../sessions/index.js';
+import { clearLoginChallenges } from '../two-factor/index.js';
 import type { Store } from '../store/index.js';
 import { UsageError } from './args.js';
 
@@ -128,6 +129,8 @@ export async function runUserCommand(
       const given = typeof values.password === 'string' ? values.password : undefined;
       const password = given ?? generatePassword();
       await setUserPassword(db, user.id, password);
+      // Second-factor steps begun with the old password die with it.
+      await clearLoginChallenges(db, user.id);
       const ended = await endAllSessions(db, user.id);
       await recordAuditEvent(db, {
         ...cliActor,

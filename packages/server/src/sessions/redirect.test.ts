@@ -16,6 +16,7 @@ describe('safeRedirectTarget', () => {
     'http://auth.example/',
     'javascript:alert(1)',
     'https://user@auth.example/',
+    'https://auth.example//evil.example/path',
     '/\tx',
     '',
     42,

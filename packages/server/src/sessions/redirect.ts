@@ -19,5 +19,7 @@ export function safeRedirectTarget(candidate: unknown, siteUrl: string, fallback
     return fallback;
   }
   if (target.origin !== site.origin || target.username || target.password) return fallback;
-  return target.pathname + target.search + target.hash;
+  const path = target.pathname + target.search + target.hash;
+  // `https://site//evil.example` would become `//evil.example`: another host to a browser.
+  return path.startsWith('//') ? fallback : path;
 }

@@ -40,6 +40,8 @@ export interface UserTwoFactorTable {
   proof_code_hash: string | null;
   proof_code_expires: number | null;
   proof_email: string | null;
+  /** While set and in the future, one attempt is being checked (see migration 0006). */
+  attempt_lock_until: number | null;
 }
 
 export interface BackupCodesTable {

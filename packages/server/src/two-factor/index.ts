@@ -24,5 +24,5 @@ export {
   normalizeCode,
   secondsUntilNextAttempt,
 } from './policies.js';
-export { loadTwoFactorState, listWebauthnCredentials } from './state.js';
+export { loadTwoFactorState, listWebauthnCredentials, clearLoginChallenges } from './state.js';
 export { totpCode, verifyTotp, totpUri, generateTotpSecret } from './totp.js';

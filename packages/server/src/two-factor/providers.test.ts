@@ -34,6 +34,11 @@ describe('providers', () => {
     expect(availableProviders({ ...spent, emailFallback: false })).toEqual([]);
     expect(availableProviders({ ...spent, emailVerified: false })).toEqual([]);
   });
+  it('never offers email codes to an unverified address, even when enabled', () => {
+    const f = facts({ enabled: ['email'], emailVerified: false });
+    expect(availableProviders(f)).toEqual([]);
+    expect(availableProviders({ ...f, emailVerified: true })).toEqual(['email']);
+  });
   it('prefers the chosen primary when usable, never recovery codes by default', () => {
     const f = facts({
       enabled: ['totp', 'backup_codes', 'webauthn'],

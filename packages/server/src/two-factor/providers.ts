@@ -44,11 +44,15 @@ export function availableProviders(facts: TwoFactorFacts): ProviderId[] {
     if (id === 'totp' && enabled && facts.hasTotpSecret) out.push(id);
     if (id === 'webauthn' && enabled && facts.webauthnCount > 0) out.push(id);
     if (id === 'backup_codes' && enabled && facts.backupCodesRemaining > 0) out.push(id);
+    // Codes go only to a verified address: changing the email (by whatever means) must not
+    // redirect them until the new address is proven.
     if (
       id === 'email' &&
-      (enabled || (usesTwoFactor(facts) && facts.emailFallback && facts.emailVerified))
-    )
+      facts.emailVerified &&
+      (enabled || (usesTwoFactor(facts) && facts.emailFallback))
+    ) {
       out.push(id);
+    }
   }
   return out;
 }

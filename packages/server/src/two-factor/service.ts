@@ -84,6 +84,9 @@ export interface TwoFactorStatus {
 export type FailureOutcome =
   { forcedReset: false; failures: number; waitSeconds: number } | { forcedReset: true };
 
+/** How long one attempt may hold the lock if its process dies mid-check. */
+const ATTEMPT_LOCK_MS = 30_000;
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().slice(0, 19));
 
 /** Everything the second factor needs, behind one small object built at start. */
@@ -135,6 +138,19 @@ export function createTwoFactor(deps: TwoFactorDeps) {
     if (!decision.send) return { sent: false, retryAfterSeconds: decision.retryAfterSeconds };
     const code = randomDigits(8);
     const sends = [...state.emailSends.filter((t) => now - t < 3600_000), now];
+    // Claim this send (compare-and-swap on the list) so concurrent requests cannot both pass the throttle.
+    await db
+      .insertInto('user_two_factor')
+      .values({ user_id: user.id })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    const claimed = await db
+      .updateTable('user_two_factor')
+      .set({ email_sends: JSON.stringify(sends) })
+      .where('user_id', '=', user.id)
+      .where('email_sends', '=', JSON.stringify(state.emailSends))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return { sent: false, retryAfterSeconds: 60 };
     if (kind === 'email') {
       await saveTwoFactorState(db, user.id, {
         emailCodeHash: codeHash('email', user.id, code),
@@ -260,6 +276,44 @@ export function createTwoFactor(deps: TwoFactorDeps) {
     },
 
     // ---- attempts ---------------------------------------------------------------------
+    /**
+     * Takes the user's attempt lock (atomically) and checks the backoff. While one attempt is
+     * being checked, others wait: concurrent guesses cannot share one backoff step.
+     */
+    async beginAttempt(
+      user: User,
+    ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+      const now = deps.now();
+      await db
+        .insertInto('user_two_factor')
+        .values({ user_id: user.id })
+        .onConflict((oc) => oc.column('user_id').doNothing())
+        .execute();
+      const taken = await db
+        .updateTable('user_two_factor')
+        .set({ attempt_lock_until: now + ATTEMPT_LOCK_MS })
+        .where('user_id', '=', user.id)
+        .where((eb) =>
+          eb.or([eb('attempt_lock_until', 'is', null), eb('attempt_lock_until', '<=', now)]),
+        )
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) === 0) return { ok: false, retryAfterSeconds: 1 };
+      const wait = await service.secondsToWait(user);
+      if (wait > 0) {
+        await service.endAttempt(user);
+        return { ok: false, retryAfterSeconds: wait };
+      }
+      return { ok: true };
+    },
+
+    async endAttempt(user: User): Promise<void> {
+      await db
+        .updateTable('user_two_factor')
+        .set({ attempt_lock_until: null })
+        .where('user_id', '=', user.id)
+        .execute();
+    },
+
     async secondsToWait(user: User): Promise<number> {
       const state = await loadTwoFactorState(db, user.id);
       return secondsUntilNextAttempt(state.failures, state.lastFailureAt, deps.now());

@@ -133,3 +133,8 @@ export async function listWebauthnCredentials(
     lastUsed: r.last_used === null ? null : Number(r.last_used),
   }));
 }
+
+/** Deletes every pending second-factor step of a user (their password changed or was reset). */
+export async function clearLoginChallenges(db: Kysely<Database>, userId: number): Promise<void> {
+  await db.deleteFrom('login_challenges').where('user_id', '=', userId).execute();
+}

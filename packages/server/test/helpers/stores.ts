@@ -28,6 +28,16 @@ function postgres(adminUrl: string): StoreUnderTest {
         async drop() {
           const c = new pg.Client({ connectionString: adminUrl });
           await c.connect();
+          // pg's pool resolves end() before its sockets are closed; a forced drop would kill those
+          // closing connections and surface as unhandled errors. Wait for them to go first.
+          for (let i = 0; i < 50; i++) {
+            const { rows } = await c.query(
+              'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+              [name],
+            );
+            if (rows[0].n === 0) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
           await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
           await c.end();
         },

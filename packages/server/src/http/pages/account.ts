@@ -1,4 +1,4 @@
-import { clientIp } from '../clientAddress.js';
+import { addressLimitKey, clientIp } from '../clientAddress.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AccountError,
@@ -303,7 +303,34 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     assertFormCsrf(ctx, request, signedIn);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const next = str(body.new_password);
+    // The current password is guessed here as at sign-in: the same limits, the same audit.
+    const accountKey = `user:${signedIn.user.id}`;
+    const addressKey = addressLimitKey(clientIp(request));
+    const limit = await ctx.limiters.signIn.begin(accountKey, addressKey);
+    if (!limit.allowed) {
+      reply.header('retry-after', String(limit.retryAfterSeconds));
+      return show(
+        request,
+        reply,
+        signedIn,
+        {
+          kind: 'error',
+          text: `Too many failed attempts. Try again in ${limit.retryAfterSeconds} seconds.`,
+        },
+        429,
+      );
+    }
     if (!(await verifyAccountPassword(signedIn.user.passwordHash, str(body.current_password)))) {
+      await ctx.limiters.signIn.fail(accountKey, addressKey);
+      await recordAuditEvent(
+        ctx.db,
+        {
+          ...who(request, signedIn),
+          event: 'login.failure',
+          details: { reason: 'wrong_current_password' },
+        },
+        ctx.now(),
+      );
       return show(
         request,
         reply,
@@ -312,6 +339,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
         400,
       );
     }
+    await ctx.limiters.signIn.succeed(accountKey, addressKey);
     if (next !== str(body.confirm_password)) {
       return show(
         request,
@@ -330,6 +358,8 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     }
     const now = ctx.now();
     const ended = await endOtherSessions(ctx.db, signedIn.user.id, signedIn.session.id);
+    // Second-factor steps begun with the old password die with it.
+    await ctx.twoFactor.clearChallenges(signedIn.user.id);
     await markReauthenticated(ctx.db, signedIn.session.id, now);
     let revoked = 0;
     if (str(body.revoke_app_passwords) === 'yes') {

@@ -21,6 +21,7 @@ import {
   CredentialLimitError,
   type ApplicationPassword,
 } from '../../app-passwords/index.js';
+import { readSettings } from '../../settings/index.js';
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { safeRedirectTarget } from '../../sessions/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
@@ -118,6 +119,13 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
         501,
         'application_passwords_disabled',
         'Application passwords are not available.',
+      );
+    }
+    if ((await readSettings(ctx.db)).applicationPasswordsDisabledRoles.includes(owner.role)) {
+      throw new HttpError(
+        501,
+        'application_passwords_disabled_for_user',
+        'Application passwords are not available for your account. Please contact the site administrator for assistance.',
       );
     }
     const back = params.id === undefined ? '/account' : `/admin/users/${owner.id}`;

@@ -265,6 +265,16 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
       );
 
     const ip = clientIp(request);
+    // Failed credentials from this address (forged or stale challenges count) are limited here too.
+    const addressLimit = await ctx.limiters.credentialFailures.check(addressLimitKey(ip));
+    if (!addressLimit.allowed) {
+      reply.header('retry-after', String(addressLimit.retryAfterSeconds));
+      throw new HttpError(
+        429,
+        'too_many_requests',
+        `Too many failed attempts from your address. Try again in ${addressLimit.retryAfterSeconds} seconds.`,
+      );
+    }
     const token = str(body.challenge);
     const challenge = await ctx.twoFactor.findChallenge(token);
     const user = challenge ? await findUserById(ctx.db, challenge.userId) : undefined;
@@ -315,8 +325,9 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
     // Choosing a method (no code given) counts as nothing.
     if (code.trim() === '' && assertion === '') return page(provider);
 
-    const wait = await ctx.twoFactor.secondsToWait(user);
-    if (wait > 0) {
+    const attempt = await ctx.twoFactor.beginAttempt(user);
+    if (!attempt.ok) {
+      const wait = attempt.retryAfterSeconds;
       reply.header('retry-after', String(wait));
       return page(provider, {
         status: 429,
@@ -326,13 +337,20 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
         },
       });
     }
-    const ok = await ctx.twoFactor.verify(user, provider, {
-      code,
-      webauthnResponse: assertion,
-      challenge,
-    });
-    if (!ok) {
-      const outcome = await ctx.twoFactor.recordFailure(user, ip);
+    let ok: boolean;
+    let outcome: Awaited<ReturnType<typeof ctx.twoFactor.recordFailure>> | undefined;
+    try {
+      ok = await ctx.twoFactor.verify(user, provider, {
+        code,
+        webauthnResponse: assertion,
+        challenge,
+      });
+      // Counted before the lock is released, so the next attempt sees this failure's wait.
+      if (!ok) outcome = await ctx.twoFactor.recordFailure(user, ip);
+    } finally {
+      await ctx.twoFactor.endAttempt(user);
+    }
+    if (!ok && outcome) {
       await audit(ctx, request, 'two_factor.failure', user.id, {
         provider,
         purpose: challenge.purpose,

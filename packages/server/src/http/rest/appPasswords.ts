@@ -15,7 +15,7 @@ import {
   listAppIdBlocks,
   type ApplicationPassword,
 } from '../../app-passwords/index.js';
-import { can, findUserById, isRole, type User } from '../../accounts/index.js';
+import { can, findUserById, isRole, roleRank, type User } from '../../accounts/index.js';
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { readSettings } from '../../settings/index.js';
 import { clientIp } from '../clientAddress.js';
@@ -213,10 +213,16 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       );
     }
     const creator = req.auth.appPassword;
+    // Measured against what the caller may do: through a password with a ceiling, the owner's
+    // own role is out of reach whichever way the owner is named (`me` or the numeric id).
+    const reachableRole =
+      creator && req.auth.user && roleRank(req.auth.user.role) < roleRank(owner.role)
+        ? req.auth.user.role
+        : owner.role;
     try {
       const limits = parseCredentialLimits(
         { scope: req.args.scope, roleCeiling: req.args.role_ceiling, expires: req.args.expires },
-        owner.role,
+        reachableRole,
         ctx.now(),
         creator?.scope ?? 'full',
       );

@@ -127,7 +127,10 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
       const method = effectiveMethod(request, query);
       if (method === 'OPTIONS') {
         headers.allow = await allowedMethods(route, base, params);
-        headers['access-control-allow-methods'] = headers.allow;
+        // A preflight carries no credentials: name every method, as WordPress does.
+        headers['access-control-allow-methods'] = [
+          ...new Set(route.endpoints.flatMap((e) => e.methods)),
+        ].join(', ');
         return send(reply, 200, describeRoute(route), headers);
       }
       const endpoint = METHODS.includes(method as RestMethod)

@@ -48,6 +48,14 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
       req.args.user_id === 'me' ? actor : await findUserById(ctx.db, Number(req.args.user_id));
     if (!target) throw new HttpError(404, 'rest_user_invalid_id', 'Invalid user ID.');
     const self = target.id === actor.id;
+    // A session that may only enrol acts on nothing but its own factors.
+    if (!self && req.auth.session.enrolmentOnly) {
+      throw new HttpError(
+        403,
+        'latchkey_enrolment_required',
+        'Set up two-factor authentication first: it is required for your account.',
+      );
+    }
     // Administrators see and reset others' factors, but never enrol them.
     if (
       !self &&

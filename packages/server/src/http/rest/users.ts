@@ -325,6 +325,7 @@ export function registerUserRoutes(
             }
             if (typeof req.args.password === 'string') {
               await setUserPassword(ctx.db, user.id, req.args.password);
+              await ctx.twoFactor.clearChallenges(user.id);
               const keep =
                 req.auth.via === 'cookie' && req.auth.session && user.id === req.auth.user!.id
                   ? req.auth.session.id
