@@ -34,6 +34,7 @@ import { registerSettingsRoutes } from './rest/settings.js';
 import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
 import { registerAuthorizeTokenRoute } from './rest/authorizeToken.js';
 import { registerTwoFactorRoutes } from './rest/twoFactor.js';
+import { registerAuditRoutes } from './rest/audit.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
 import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
@@ -204,6 +205,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAuthorizeTokenRoute(ctx, registry);
   registerSettingsRoutes(ctx, registry);
   registerTwoFactorRoutes(ctx, registry);
+  registerAuditRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
     app.route({
