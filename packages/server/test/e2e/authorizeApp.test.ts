@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockAppId, listApplicationPasswords } from '../../src/app-passwords/index.js';
 import { listAuditEvents } from '../../src/audit/index.js';
+import { writeSettings } from '../../src/settings/index.js';
 import { api, basic } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -570,6 +571,34 @@ describe.each(STORES)('authorize application ($name)', (store) => {
     expect(approved.headers.get('location')).toMatch(
       /^https:\/\/app\.example\.com\/cb\?state=9&site_url=/,
     );
+  });
+
+  it('says when application passwords are unavailable (plain HTTP in production, or switched off), and refuses an oversized request', async () => {
+    // The production site without its TLS proxy: nothing is offered, not even the exchange.
+    const plain = new BrowserClient(production.url);
+    await production.createUser('plainhttp', 'author');
+    expect((await plain.signIn('plainhttp', 'plainhttp-Pass-1234')).status).toBe(302);
+    const params = { app_name: 'Demo', success_url: 'https://app.example.com/cb' };
+    const shown = await plain.get(authorizePath(params));
+    expect(shown.status).toBe(501);
+    expect(shown.text_).toContain('Application passwords are not available.');
+    const token = await fetch(`${production.url}/wp-json/latchkey/v1/authorize/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'code=x',
+    });
+    expect(token.status).toBe(501);
+
+    const { browser } = await signedIn(local, 'switchedoff');
+    await writeSettings(local.latchkey.store.db, { applicationPasswordsEnabled: false });
+    try {
+      expect((await browser.get(authorizePath(params))).status).toBe(501);
+    } finally {
+      await writeSettings(local.latchkey.store.db, { applicationPasswordsEnabled: true });
+    }
+    const long = await browser.get(authorizePath({ ...params, app_name: 'x'.repeat(2100) }));
+    expect(long.status).toBe(400);
+    expect(long.text_).toContain('data-code="request_too_long"');
   });
 
   it('a signed-out POST goes to sign in and comes back to the screen, creating nothing', async () => {
