@@ -115,7 +115,15 @@ export function createTwoFactor(deps: TwoFactorDeps) {
       hasTotpSecret: s.totpSecretSealed !== null,
       backupCodesRemaining: backup,
       webauthnCount: Number(keysCount.n),
-      emailVerified: user.emailVerifiedAt !== null,
+      // Read fresh: the address may have been verified or changed since `user` was loaded.
+      emailVerified:
+        (
+          await db
+            .selectFrom('users')
+            .select('email_verified_at')
+            .where('id', '=', user.id)
+            .executeTakeFirst()
+        )?.email_verified_at != null,
       emailFallback: await deps.emailFallback(),
     };
   }
