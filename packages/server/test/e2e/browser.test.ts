@@ -6,104 +6,47 @@
  * Screenshots of the key screens go to test-results/browser/ at the repository root.
  *
  * Chromium is taken from CHROMIUM_PATH (default /usr/bin/chromium). When it is missing the suite
- * skips with the reason in its title, unless REQUIRE_BROWSER=1, in which case it fails.
+ * skips with the reason in its title, unless REQUIRE_BROWSER=1, in which case it fails
+ * (../helpers/chromium.ts holds those rules, the launch flags and the device set-up).
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type ConsoleMessage,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserSuiteTitle,
+  chromiumMissing,
+  launchChromium,
+  openDevice,
+  screenshot,
+  shouldSkipBrowser,
+} from '../helpers/chromium.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
-const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1';
-
-/** The machine has no internet: keep Chromium from phoning home (QUIC, updates, sync). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'browser');
-
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
-const title = HAVE_CHROMIUM
-  ? `browser suite (Chromium at ${CHROMIUM_PATH})`
-  : REQUIRE_BROWSER
-    ? `browser suite (FAILING: no Chromium at ${CHROMIUM_PATH} and REQUIRE_BROWSER=1)`
-    : `browser suite (SKIPPED: no Chromium at ${CHROMIUM_PATH}; set REQUIRE_BROWSER=1 to fail instead)`;
-
-describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
-  if (!HAVE_CHROMIUM) {
-    it('has a Chromium to drive', () => {
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or point CHROMIUM_PATH at one.`,
-      );
-    });
-    return;
-  }
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle(), () => {
+  if (chromiumMissing()) return;
 
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer({ store: sqlite });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  /** Messages in which Chromium reports a Content-Security-Policy or framing refusal. */
-  const isPolicyMessage = (m: ConsoleMessage) =>
-    /Content Security Policy|Refused to|X-Frame-Options/i.test(m.text());
-
-  /** A fresh browser profile ("device"); its pages record policy violations and script errors. */
-  async function device(
-    userAgent: string,
-  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({
-      userAgent,
-      baseURL: server.url,
-      viewport: { width: 1100, height: 800 },
-    });
-    context.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    context.on('page', (p) => watch(p, problems));
-    const page = await context.newPage();
-    return { context, page, problems };
-  }
-
-  function watch(page: Page, problems: string[]): void {
-    page.on('console', (m) => {
-      if (isPolicyMessage(m)) problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /**
+   * A fresh browser profile ("device"); its pages record policy violations and script errors
+   * (JavaScript dialogs are not recorded in this suite).
+   */
+  const device = (userAgent: string) =>
+    openDevice(browser, server.url, userAgent, { dialogs: false });
 
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
@@ -171,7 +114,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       ).resolves.toBe(true);
 
       await fillSignInForm(page, 'admin', ADMIN_PASSWORD);
-      await shot(page, '01-sign-in-form');
+      await screenshot(page, '01-sign-in-form');
       await submitAndWaitFor(page, signInButton(page), (u) => u.pathname === '/account');
 
       await expect(page.locator('h1').innerText()).resolves.toBe('Your account');
@@ -197,7 +140,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
         .evaluate((el) => getComputedStyle(el).backgroundColor);
       expect(background).toBe('rgb(36, 88, 211)');
 
-      await shot(page, '02-account');
+      await screenshot(page, '02-account');
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -236,7 +179,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await expect(flash(page)).resolves.toBe(
         'Password changed. Your other sessions were signed out.',
       );
-      await shot(page, '03-password-changed');
+      await screenshot(page, '03-password-changed');
 
       // Sign out with the header button.
       await submitAndWaitFor(
@@ -257,7 +200,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       // The login is kept in the field, the password is not.
       await expect(page.getByLabel('Username or email').inputValue()).resolves.toBe('pwchanger');
       await expect(page.getByLabel('Password', { exact: true }).inputValue()).resolves.toBe('');
-      await shot(page, '04-old-password-refused');
+      await screenshot(page, '04-old-password-refused');
 
       // The new one does.
       await fillSignInForm(page, 'pwchanger', 'Fresh-Pass-5678');
@@ -294,7 +237,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
         true,
       );
       await laptop.page.locator('h2#sessions').scrollIntoViewIfNeeded();
-      await shot(laptop.page, '05-sessions-two-devices');
+      await screenshot(laptop.page, '05-sessions-two-devices');
 
       await submitAndWaitFor(
         laptop.page,
@@ -308,14 +251,14 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       await expect(laptop.page.getByText('This is your only session.').isVisible()).resolves.toBe(
         true,
       );
-      await shot(laptop.page, '06-sessions-after-log-out-everywhere-else');
+      await screenshot(laptop.page, '06-sessions-after-log-out-everywhere-else');
 
       // The phone's next visit ends on the sign-in page, ready to come back to the account.
       await phone.page.goto('/account');
       expect(pathOf(phone.page)).toBe('/login');
       expect(new URL(phone.page.url()).searchParams.get('redirect_to')).toBe('/account');
       await expect(phone.page.locator('#loginform').isVisible()).resolves.toBe(true);
-      await shot(phone.page, '07-other-device-signed-out');
+      await screenshot(phone.page, '07-other-device-signed-out');
 
       // The laptop still sees its account.
       await laptop.page.goto('/account');

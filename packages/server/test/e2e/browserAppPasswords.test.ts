@@ -8,42 +8,21 @@
  *
  * Chromium is taken from CHROMIUM_PATH (default /usr/bin/chromium). When it is missing the suite
  * skips with the reason in its title, unless REQUIRE_BROWSER=1, in which case it fails.
- * (Same rules and launch flags as browser.test.ts.)
+ * (The rules, launch flags and device set-up are in ../helpers/chromium.ts.)
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type ConsoleMessage,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, basic } from '../helpers/appPasswords.js';
+import {
+  browserSuiteTitle,
+  chromiumMissing,
+  launchChromium,
+  openDevice,
+  screenshot,
+  shouldSkipBrowser,
+} from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
-const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1';
-
-/** The machine has no internet: keep Chromium from phoning home (QUIC, updates, sync). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'browser');
 
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
@@ -53,75 +32,30 @@ const WARNING = 'Copy it now: it will not be shown again.';
 /** The one script the pages may load (the CSP allows no inline code). */
 const SITE_JS = '/assets/latchkey.js';
 
-const title = HAVE_CHROMIUM
-  ? `browser suite: application passwords (Chromium at ${CHROMIUM_PATH})`
-  : REQUIRE_BROWSER
-    ? `browser suite: application passwords (FAILING: no Chromium at ${CHROMIUM_PATH} and REQUIRE_BROWSER=1)`
-    : `browser suite: application passwords (SKIPPED: no Chromium at ${CHROMIUM_PATH}; set REQUIRE_BROWSER=1 to fail instead)`;
-
-describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
-  if (!HAVE_CHROMIUM) {
-    it('has a Chromium to drive', () => {
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or point CHROMIUM_PATH at one.`,
-      );
-    });
-    return;
-  }
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords'), () => {
+  if (chromiumMissing()) return;
 
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer({ store: sqlite });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  /** Messages in which Chromium reports a Content-Security-Policy or framing refusal. */
-  const isPolicyMessage = (m: ConsoleMessage) =>
-    /Content Security Policy|Refused to|X-Frame-Options/i.test(m.text());
-
   /**
    * A fresh browser profile allowed to use the clipboard on the server's origin. Its pages record
    * policy violations, script errors and any JavaScript dialog (none is expected, ever: a dialog
    * would mean injected script ran, and it is dismissed so the test does not hang).
    */
-  async function device(
-    userAgent: string,
-  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({
-      userAgent,
-      baseURL: server.url,
-      viewport: { width: 1100, height: 800 },
-    });
-    context.setDefaultTimeout(10_000);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: server.url,
-    });
-    const problems: string[] = [];
-    context.on('page', (p) => watch(p, problems));
-    const page = await context.newPage();
-    return { context, page, problems };
-  }
+  const device = (userAgent: string) =>
+    openDevice(browser, server.url, userAgent, { clipboard: true });
 
-  function watch(page: Page, problems: string[]): void {
-    page.on('console', (m) => {
-      if (isPolicyMessage(m)) problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog (${d.type()}): ${d.message()}`);
-      void d.dismiss().catch(() => {});
-    });
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `ap-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `ap-${name}`);
 
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 

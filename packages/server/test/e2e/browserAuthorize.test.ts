@@ -11,68 +11,42 @@
  * Runs on the SQLite store only; screenshots go to test-results/browser/, prefixed `authorize-`.
  * Chromium is taken from CHROMIUM_PATH (default /usr/bin/chromium). When it is missing the suite
  * skips with the reason in its title, unless REQUIRE_BROWSER=1, in which case it fails.
- * (Same rules and launch flags as browser.test.ts.)
+ * (The rules, launch flags and device set-up are in ../helpers/chromium.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CredentialVault } from '@latchkey/client';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ID, APP_NAME, connect } from '../../../../examples/connect-cli/connect.mjs';
 import { deleteApplicationPasswordsOfApp } from '../../src/app-passwords/index.js';
 import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
+import {
+  browserSuiteTitle,
+  chromiumMissing,
+  launchChromium,
+  openDevice,
+  screenshot,
+  shouldSkipBrowser,
+} from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 import { codeNow, enableTotp } from '../helpers/twoFactor.js';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
-const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1';
-
-/** The machine has no internet: keep Chromium from phoning home (QUIC, updates, sync). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'browser');
-
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
-const title = HAVE_CHROMIUM
-  ? `browser suite: authorize application (Chromium at ${CHROMIUM_PATH})`
-  : REQUIRE_BROWSER
-    ? `browser suite: authorize application (FAILING: no Chromium at ${CHROMIUM_PATH} and REQUIRE_BROWSER=1)`
-    : `browser suite: authorize application (SKIPPED: no Chromium at ${CHROMIUM_PATH}; set REQUIRE_BROWSER=1 to fail instead)`;
-
-describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
-  if (!HAVE_CHROMIUM) {
-    it('has a Chromium to drive', () => {
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or point CHROMIUM_PATH at one.`,
-      );
-    });
-    return;
-  }
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('authorize application'), () => {
+  if (chromiumMissing()) return;
 
   let server: TestServer;
   let browser: Browser;
   let dir: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(path.join(tmpdir(), 'latchkey-authorize-browser-'));
     server = await startTestServer({ store: sqlite });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -80,33 +54,11 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Messages in which Chromium reports a Content-Security-Policy or framing refusal. */
-  const isPolicyMessage = (m: ConsoleMessage) =>
-    /Content Security Policy|Refused to|X-Frame-Options/i.test(m.text());
+  /** A fresh profile whose pages record policy violations, script errors and any dialog. */
+  const device = (userAgent: string) =>
+    openDevice(browser, server.url, userAgent, { viewport: { width: 1100, height: 900 } });
 
-  /** A fresh profile whose page records policy violations, script errors and any dialog. */
-  async function device(userAgent: string) {
-    const context = await browser.newContext({
-      userAgent,
-      baseURL: server.url,
-      viewport: { width: 1100, height: 900 },
-    });
-    context.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (isPolicyMessage(m)) problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog (${d.type()}): ${d.message()}`);
-      void d.dismiss().catch(() => {});
-    });
-    return { context, page, problems };
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `authorize-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `authorize-${name}`);
 
   it('signed out → password and TOTP → approve → the example app gets the credentials and lists the posts; after revocation it connects again', async () => {
     const user = await server.createUser('handoff', 'author');

@@ -11,68 +11,34 @@
  *
  * Chromium is taken from CHROMIUM_PATH (default /usr/bin/chromium). When it is missing the suite
  * skips with the reason in its title, unless REQUIRE_BROWSER=1, in which case it fails.
- * (Same rules and launch flags as browser.test.ts.)
+ * (The rules, launch flags and device set-up are in ../helpers/chromium.ts.)
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type ConsoleMessage,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/two-factor/index.js';
+import {
+  browserSuiteTitle,
+  chromiumMissing,
+  launchChromium,
+  openDevice,
+  screenshot,
+  shouldSkipBrowser,
+} from '../helpers/chromium.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
-const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1';
-
-/** The machine has no internet: keep Chromium from phoning home (QUIC, updates, sync). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'browser');
 
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
 const PAGE = '/account/two-factor';
 
-const title = HAVE_CHROMIUM
-  ? `browser suite: two-factor (Chromium at ${CHROMIUM_PATH})`
-  : REQUIRE_BROWSER
-    ? `browser suite: two-factor (FAILING: no Chromium at ${CHROMIUM_PATH} and REQUIRE_BROWSER=1)`
-    : `browser suite: two-factor (SKIPPED: no Chromium at ${CHROMIUM_PATH}; set REQUIRE_BROWSER=1 to fail instead)`;
-
-describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
-  if (!HAVE_CHROMIUM) {
-    it('has a Chromium to drive', () => {
-      throw new Error(
-        `REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it (apt-get install chromium) or point CHROMIUM_PATH at one.`,
-      );
-    });
-    return;
-  }
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('two-factor'), () => {
+  if (chromiumMissing()) return;
 
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     // WebAuthn takes its RP ID from the site's host name, and Chromium refuses an IP address
     // there ("127.0.0.1 is an invalid domain"): the site is http://localhost:{port}, which is a
     // secure context as well.
@@ -81,49 +47,21 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRE_BROWSER)(title, () => {
       store: sqlite,
       config: { port: String(port), siteUrl: `http://localhost:${port}` },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  /** Messages in which Chromium reports a Content-Security-Policy or framing refusal. */
-  const isPolicyMessage = (m: ConsoleMessage) =>
-    /Content Security Policy|Refused to|X-Frame-Options/i.test(m.text());
-
   /**
    * A fresh browser profile allowed to use the clipboard on the server's origin, recording
    * policy violations, script errors and any dialog (none is expected).
    */
-  async function device(
-    userAgent: string,
-  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({
-      userAgent,
-      baseURL: server.url,
-      viewport: { width: 1100, height: 800 },
-      acceptDownloads: true,
-    });
-    context.setDefaultTimeout(10_000);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: server.url,
-    });
-    const problems: string[] = [];
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (isPolicyMessage(m)) problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog (${d.type()}): ${d.message()}`);
-      void d.dismiss().catch(() => {});
-    });
-    return { context, page, problems };
-  }
+  const device = (userAgent: string) =>
+    openDevice(browser, server.url, userAgent, { clipboard: true });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `2fa-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `2fa-${name}`);
 
   /** Clicks and waits until the browser shows the page the predicate expects. */
   async function clickAndWaitFor(
