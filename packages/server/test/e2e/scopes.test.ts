@@ -129,6 +129,52 @@ describe.each(STORES)('scopes ($name)', (store) => {
     ).toBe(200);
   });
 
+  it('an administrator’s password with an author ceiling cannot edit others’ posts or publish pages', async () => {
+    const editor = await server.createUser('ceiling-editor', 'editor');
+    const editorPost = await api(server, 'POST', '/wp/v2/posts', {
+      auth: basic('ceiling-editor', (await makeApplicationPassword(server, editor.id)).password),
+      body: { title: 'Editor’s post', status: 'publish' },
+    });
+    expect(editorPost.status).toBe(201);
+    const asAuthor = basic(
+      'admin',
+      (await makeApplicationPassword(server, 1, 'author ceiling')).password,
+    );
+    const capped = await api(server, 'POST', '/wp/v2/users/me/application-passwords', {
+      auth: asAuthor,
+      body: { name: 'capped author', role_ceiling: 'author' },
+    });
+    const author = basic('admin', capped.json.password);
+    const edit = await api(server, 'POST', `/wp/v2/posts/${editorPost.json.id}`, {
+      auth: author,
+      body: { title: 'Hijacked' },
+    });
+    expect(edit.status).toBe(403);
+    expect(edit.json.code).toBe('rest_cannot_edit');
+    const page = await api(server, 'POST', '/wp/v2/pages', {
+      auth: author,
+      body: { title: 'A page', status: 'publish' },
+    });
+    expect(page.status).toBe(403);
+    // Without the ceiling the same administrator may do both.
+    expect(
+      (
+        await api(server, 'POST', `/wp/v2/posts/${editorPost.json.id}`, {
+          auth: full,
+          body: { title: 'Edited' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(server, 'POST', '/wp/v2/pages', {
+          auth: full,
+          body: { title: 'A page', status: 'publish' },
+        })
+      ).status,
+    ).toBe(201);
+  });
+
   it('introspection reports the scope; creation can narrow, ceilings cap the role', async () => {
     expect(
       (await api(server, 'GET', '/wp/v2/users/me/application-passwords/introspect', { auth: full }))
