@@ -8,6 +8,7 @@ import { createTwoFactor } from './two-factor/index.js';
 import { loadInstallationKey, type Config } from './config/index.js';
 import { deriveKeys } from './crypto/index.js';
 import { buildHttpApp } from './http/app.js';
+import { notifyExpiringApplicationPasswords } from './http/notifications.js';
 import type { AppContext } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
@@ -98,6 +99,9 @@ export async function createLatchkey(
   const sweeper = setInterval(() => {
     purgeExpiredSessions(store.db, now()).catch((err: unknown) =>
       logger.warn({ err }, 'session sweep failed'),
+    );
+    notifyExpiringApplicationPasswords(ctx).catch((err: unknown) =>
+      logger.warn({ err }, 'expiry notices failed'),
     );
   }, 3600_000);
   sweeper.unref();

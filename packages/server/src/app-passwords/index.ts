@@ -36,3 +36,8 @@ export {
 } from './verifyApplicationPassword.js';
 export { parseBasicAuthorization } from './basicAuth.js';
 export { parseCredentialLimits, CredentialLimitError, type CredentialLimits } from './limits.js';
+export {
+  claimExpiringPasswords,
+  EXPIRY_NOTICE_MS,
+  type ExpiringPassword,
+} from './expiryNotices.js';

@@ -67,6 +67,7 @@ export async function createApplicationPassword(
     scope: input.scope ?? 'full',
     role_ceiling: input.roleCeiling ?? null,
     expires: input.expires ?? null,
+    expiry_notified_at: null,
   };
   await db.insertInto('application_passwords').values(row).execute();
   return {

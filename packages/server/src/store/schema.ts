@@ -123,6 +123,7 @@ export interface ApplicationPasswordsTable {
   scope: string;
   role_ceiling: string | null;
   expires: number | null;
+  expiry_notified_at: Generated<number | null>;
 }
 
 /** One-time codes of the authorize hand-off, stored as keyed hashes; single use, 60 s. */

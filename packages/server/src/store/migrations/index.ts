@@ -5,6 +5,7 @@ import * as m0003 from './0003_content.js';
 import * as m0004 from './0004_two_factor.js';
 import * as m0005 from './0005_authorize_codes.js';
 import * as m0006 from './0006_two_factor_attempt_lock.js';
+import * as m0007 from './0007_expiry_notice.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004_two_factor': m0004,
   '0005_authorize_codes': m0005,
   '0006_two_factor_attempt_lock': m0006,
+  '0007_expiry_notice': m0007,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */
