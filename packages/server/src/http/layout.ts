@@ -22,7 +22,7 @@ main{max-width:60rem;margin:0 auto;padding:1.5rem}
 h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:2rem 0 .75rem}
 form.stack{display:grid;gap:.75rem;max-width:26rem}
 label{display:grid;gap:.25rem;font-weight:600}label.check{display:flex;gap:.5rem;font-weight:400;align-items:center}
-input[type=text],input[type=email],input[type=password],select{font:inherit;font-weight:400;padding:.45rem .6rem;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit}
+input[type=text],input[type=email],input[type=password],input[type=date],select{font:inherit;font-weight:400;padding:.45rem .6rem;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit}
 button{font:inherit;white-space:nowrap;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 button.secondary{background:transparent;color:var(--accent)}button.danger{background:#b42318;border-color:#b42318}
 form.inline{display:inline}

@@ -229,7 +229,7 @@ describe.each(STORES)('authorize application ($name)', (store) => {
     await browser.get(authorizePath(params));
     const response = await browser.postForm(
       '/wp-admin/authorize-application.php',
-      formFields(params, { approve: 'Yes, I approve of this connection' }),
+      formFields(params, { approve: 'Approve and connect' }),
     );
     expect(response.status).toBe(302);
     expect(response.headers.get('cache-control')).toBe('no-store');

@@ -169,11 +169,12 @@ export function registerAuthorizeApplicationPages(app: FastifyInstance, ctx: App
         flash: values.error ? { kind: 'error', text: values.error } : undefined,
       },
       (csrf) => html`<h1>Authorize application</h1>
-        <h2>An application would like to connect to your account.</h2>
+        <h2>Connect an application to your account</h2>
         <p>
-          Would you like to give the application identifying itself as
-          <strong id="authorize-app-name">${authorize.appName || 'an unnamed application'}</strong>
-          access to your account? You should only do this if you trust the application in question.
+          <strong id="authorize-app-name">${authorize.appName || 'An unnamed application'}</strong>
+          (the name is the application’s own claim) asks for an application password. Approve only
+          if you started this yourself and trust the application: it will be able to act as you
+          through the API until you revoke the password.
         </p>
         <p id="authorize-account">
           It will act as your account, <strong>${user.login}</strong>, with the role
@@ -199,7 +200,7 @@ export function registerAuthorizeApplicationPages(app: FastifyInstance, ctx: App
           <label>Expires (optional)
             <input type="date" name="expires" id="authorize-expires" min="${today}" value="${values.expires}" /></label>
           <div>
-            <button type="submit" name="approve" value="1" id="approve">Yes, I approve of this connection</button>
+            <button type="submit" name="approve" value="1" id="approve">Approve and connect</button>
             <p class="muted" id="description-approve">
               ${
                 approveTo
@@ -209,7 +210,7 @@ export function registerAuthorizeApplicationPages(app: FastifyInstance, ctx: App
             </p>
           </div>
           <div>
-            <button type="submit" name="reject" value="1" class="secondary" id="reject" formnovalidate>No, I do not approve of this connection</button>
+            <button type="submit" name="reject" value="1" class="secondary" id="reject" formnovalidate>Deny</button>
             <p class="muted" id="description-reject">You will be sent to <code id="reject-destination">${rejectTo}</code></p>
           </div>
         </form>`,
