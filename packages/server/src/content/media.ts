@@ -4,7 +4,7 @@ import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from
 import type { Database } from '../store/index.js';
 import type { MediaTable } from '../store/schema.js';
 import { ContentError } from './errors.js';
-import { likePattern, readableCondition, type PostReader } from './posts.js';
+import { likePattern, readableCondition, type ContentListQuery, type PostReader } from './posts.js';
 import { retryOnSlugConflict, sanitizeSlug, uniqueSlug } from './slugs.js';
 import { isDbId, listOffset } from './ids.js';
 import {
@@ -241,27 +241,13 @@ export async function findMediaByFile(
 export type MediaOrderBy =
   'date' | 'id' | 'title' | 'slug' | 'modified' | 'author' | 'parent' | 'include';
 
-export interface MediaListQuery {
+export interface MediaListQuery extends ContentListQuery {
   /** Whose posts' attachments are visible: media of a post the reader cannot read is hidden. */
   reader: PostReader & { readPrivatePages: boolean; editOthersPages: boolean };
-  page: number;
-  perPage: number;
-  offset?: number | undefined;
-  search?: string | undefined;
-  authors?: number[] | undefined;
-  authorsExclude?: number[] | undefined;
-  include?: number[] | undefined;
-  exclude?: number[] | undefined;
-  slugs?: string[] | undefined;
-  parents?: number[] | undefined;
-  parentsExclude?: number[] | undefined;
   /** `image`, `video`, `text`, `application`, `audio`: the first part of the MIME type. */
   mediaType?: string | undefined;
   mimeType?: string | undefined;
-  before?: number | undefined;
-  after?: number | undefined;
   orderBy: MediaOrderBy;
-  order: 'asc' | 'desc';
 }
 
 export async function listMedia(

@@ -419,10 +419,8 @@ export type PostOrderBy =
   | 'include_slugs'
   | 'relevance';
 
-export interface PostListQuery {
-  type: PostType;
-  statuses: PostStatus[];
-  reader: PostReader;
+/** The filters posts and media lists share (WordPress's collection parameters). */
+export interface ContentListQuery {
   page: number;
   perPage: number;
   offset?: number | undefined;
@@ -432,20 +430,26 @@ export interface PostListQuery {
   include?: number[] | undefined;
   exclude?: number[] | undefined;
   slugs?: string[] | undefined;
+  parents?: number[] | undefined;
+  parentsExclude?: number[] | undefined;
+  before?: number | undefined;
+  after?: number | undefined;
+  order: 'asc' | 'desc';
+}
+
+export interface PostListQuery extends ContentListQuery {
+  type: PostType;
+  statuses: PostStatus[];
+  reader: PostReader;
   categories?: number[] | undefined;
   categoriesExclude?: number[] | undefined;
   tags?: number[] | undefined;
   tagsExclude?: number[] | undefined;
   sticky?: boolean | undefined;
-  parents?: number[] | undefined;
-  parentsExclude?: number[] | undefined;
   menuOrder?: number | undefined;
-  before?: number | undefined;
-  after?: number | undefined;
   modifiedBefore?: number | undefined;
   modifiedAfter?: number | undefined;
   orderBy: PostOrderBy;
-  order: 'asc' | 'desc';
 }
 
 export const likePattern = (text: string) =>
