@@ -2,10 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The WordPress 6.1 captures in ../shared/wordpress-golden, beside the repository. */
+/**
+ * The WordPress 6.1 captures, copied into the repository (test/fixtures/wordpress-golden, with the
+ * README that says how they were made) so that a clone on its own runs every golden test.
+ */
 export const GOLDEN_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../../shared/wordpress-golden',
+  '../fixtures/wordpress-golden',
 );
 
 export interface GoldenCapture {
