@@ -189,6 +189,24 @@ describe.each(STORES)('application passwords against the WordPress captures ($na
     });
     expect(empty.status).toBe(400);
     expect(empty.json.code).toBe('application_password_empty_name');
+    // Argument validation comes first (SPEC §3.4): only spaces, or not a string at all, is an
+    // invalid parameter on create and on rename, before the name is sanitised.
+    for (const name of ['   ', '\t \n', 123, true, ['x'], null]) {
+      for (const target of ['', `/${uuid}`]) {
+        const bad = await api(server, 'POST', `/wp/v2/users/me/application-passwords${target}`, {
+          auth: asAdmin,
+          body: { name },
+        });
+        const label = `${JSON.stringify(name)} on ${target || 'create'}`;
+        if (name === null && target === '') {
+          expect(bad.json.code, label).toBe('rest_missing_callback_param');
+          continue;
+        }
+        expect(bad.status, label).toBe(400);
+        expect(bad.json.code, label).toBe('rest_invalid_param');
+        expect(Object.keys(bad.json.data.params), label).toEqual(['name']);
+      }
+    }
     const badApp = await api(server, 'POST', '/wp/v2/users/me/application-passwords', {
       auth: asAdmin,
       body: { name: 'x', app_id: 'NOT-A-UUID' },

@@ -48,6 +48,8 @@ const WRITE_ARGS = {
   name: {
     type: 'string',
     minLength: 1,
+    // WordPress's schema: at least one character that is not white space.
+    pattern: '.*\\S.*',
     required: true,
     description: 'The name of the application password.',
   },

@@ -54,4 +54,22 @@ describe('validateArgs', () => {
     expect(validateArgs({ v: { type: ['integer', 'null'] } }, { v: null })).toEqual({ v: null });
     expect(validateArgs({ v: { type: ['integer', 'null'] } }, { v: '3' })).toEqual({ v: 3 });
   });
+  it('refuses non-strings where a string belongs, and applies a pattern', () => {
+    const spec = { name: { type: 'string', pattern: '.*\\S.*' } } as const;
+    for (const value of [123, true, {}, ['a']]) {
+      const e = fail(() => validateArgs(spec, { name: value }));
+      expect(e.data.details).toEqual({
+        name: { code: 'rest_invalid_type', message: 'name is not of type string.', data: null },
+      });
+    }
+    const e = fail(() => validateArgs(spec, { name: '  ' }));
+    expect(e.data.details).toEqual({
+      name: {
+        code: 'rest_invalid_pattern',
+        message: 'name does not match pattern .*\\S.*.',
+        data: null,
+      },
+    });
+    expect(validateArgs(spec, { name: ' a ' })).toEqual({ name: ' a ' });
+  });
 });

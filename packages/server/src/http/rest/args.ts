@@ -19,6 +19,8 @@ export interface ArgSpec {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  /** A regular expression the whole value must match somewhere (WordPress: `preg_match`). */
+  pattern?: string;
   items?: { type: 'string' | 'integer'; enum?: readonly string[] };
   /** Applies only to these methods (defaults: every method of the endpoint). */
 }
@@ -100,11 +102,10 @@ function coerceOne(
       return checkEnum(name, spec, n);
     }
     case 'string': {
-      if (typeof value !== 'string') {
-        if (typeof value === 'number') value = String(value);
-        else return { ok: false, problem: invalidType };
-      }
-      const s = value as string;
+      // WordPress's `is_string` check: a JSON number is not a string (form and query values
+      // always arrive as strings, so this only refuses typed JSON bodies).
+      if (typeof value !== 'string') return { ok: false, problem: invalidType };
+      const s = value;
       if (spec.minLength !== undefined && [...s].length < spec.minLength) {
         return {
           ok: false,
@@ -123,6 +124,14 @@ function coerceOne(
           },
         };
       }
+      if (spec.pattern !== undefined && !new RegExp(spec.pattern, 'u').test(s))
+        return {
+          ok: false,
+          problem: {
+            code: 'rest_invalid_pattern',
+            message: `${name} does not match pattern ${spec.pattern}.`,
+          },
+        };
       if (spec.format === 'uuid' && s !== '' && !UUID.test(s))
         return {
           ok: false,
