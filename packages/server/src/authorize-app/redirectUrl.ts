@@ -39,6 +39,9 @@ export function checkRedirectUrl(url: string, env: Environment): RedirectUrlProb
   const authority = head[2]!;
   if (REFUSED_SCHEMES.has(scheme)) return 'invalid_redirect_url_format';
   if (authority.includes('@')) return 'invalid_redirect_url_format';
+  // The host is judged in the text as written, as PHP's parse_url does: a WHATWG parser would
+  // skip the extra slash of `https:///nohost` and read `nohost` as the host.
+  if (authority.replace(/:\d*$/, '') === '') return 'invalid_redirect_url_format';
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -73,6 +73,9 @@ const URL_RULES: Array<[string, string, string | null]> = [
   ['file:', 'file:///etc/passwd', 'Invalid URL format.'],
   ['userinfo', 'https://app.example.com@evil.example/cb', 'Invalid URL format.'],
   ['relative', '/relative/path', 'Invalid URL format.'],
+  // A WHATWG parser reads `nohost` as the host; PHP's parse_url (and so WordPress) finds none.
+  ['no host after the slashes', 'https:///nohost', 'Invalid URL format.'],
+  ['a port but no host', 'https://:8443/cb', 'Invalid URL format.'],
   [
     'http: to a non-loopback host',
     'http://app.example.com/cb',
