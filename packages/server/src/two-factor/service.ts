@@ -133,17 +133,24 @@ export function createTwoFactor(deps: TwoFactorDeps) {
     await deps.mailer.send({ to: user.email, ...plainMessage(`[${site}] ${subject}`, text) });
   }
 
-  /** Mails a fresh 8-digit code (sign-in or address proof), throttled; the code is stored hashed. */
+  /**
+   * Mails a fresh 8-digit code (sign-in or address proof); the code is stored hashed. Every send
+   * is counted, but only asked-for sends (Resend, a proof code) are throttled: the automatic
+   * sign-in mail goes out whenever no code is pending (SPEC §6.3), or a proof mail sent a moment
+   * ago would leave the first sign-in after enabling email codes without a code.
+   */
   async function mailCode(
     user: User,
     kind: 'email' | 'proof',
     ip: string,
-    to?: string,
+    options: { throttled: boolean; to?: string },
   ): Promise<{ sent: true } | { sent: false; retryAfterSeconds: number }> {
+    const { to } = options;
     const now = deps.now();
     const state = await loadTwoFactorState(db, user.id);
     const decision = emailSendDecision(state.emailSends, now);
-    if (!decision.send) return { sent: false, retryAfterSeconds: decision.retryAfterSeconds };
+    if (options.throttled && !decision.send)
+      return { sent: false, retryAfterSeconds: decision.retryAfterSeconds };
     const code = randomDigits(8);
     const sends = [...state.emailSends.filter((t) => now - t < 3600_000), now];
     // Claim this send (compare-and-swap on the list) so concurrent requests cannot both pass the throttle.
@@ -477,7 +484,7 @@ export function createTwoFactor(deps: TwoFactorDeps) {
       const state = await loadTwoFactorState(db, user.id);
       if (!resend && state.emailCodeHash && (state.emailCodeExpires ?? 0) > deps.now())
         return { sent: false as const, pending: true as const };
-      return mailCode(user, 'email', ip);
+      return mailCode(user, 'email', ip, { throttled: resend });
     },
 
     // ---- enrolment --------------------------------------------------------------------
@@ -553,7 +560,7 @@ export function createTwoFactor(deps: TwoFactorDeps) {
 
     /** Sends the code that proves mail arrives (enabling the email provider, or verifying the address). */
     async sendProofCode(user: User, ip: string) {
-      const result = await mailCode(user, 'proof', ip);
+      const result = await mailCode(user, 'proof', ip, { throttled: true });
       if (!result.sent)
         throw new TwoFactorError(
           'latchkey_email_throttled',

@@ -251,6 +251,35 @@ describe.each(STORES)('two-factor sign-in ($name)', (store) => {
     await forgive(user);
   });
 
+  it('right after enabling email codes, the first sign-in mails a code (the proof mail throttles only Resend)', async () => {
+    const user = await server.createUser('freshmail', 'author');
+    const codeIn = (index: number) => {
+      const text = textPart(smtp.messages[index]!.raw);
+      return /\b(\d{8})\b/.exec(text.slice(text.indexOf('is:')))![1]!;
+    };
+    const before = smtp.messages.length;
+    await tf().sendProofCode(user, '127.0.0.1');
+    await smtp.waitFor(before + 1);
+    await tf().confirmProofCode(user, codeIn(before), true);
+    // Seconds later, not a minute: the sign-in page still sends its code at once.
+    server.clock.advance(5_000);
+    const browser = new BrowserClient(server.url);
+    const { challenge, response } = await passwordStep(browser, 'freshmail', 'freshmail-Pass-1234');
+    expect(response.text_).toContain('Code from the email we sent');
+    expect(response.text_).not.toContain('Use the code sent earlier');
+    await smtp.waitFor(before + 2);
+    const signInCode = codeIn(before + 1);
+    // Resend is what the throttle is for.
+    const resend = await browser.postForm('/login/two-factor', {
+      challenge,
+      provider: 'email',
+      resend: '1',
+    });
+    expect(resend.text_).toMatch(/You can ask for another code in \d+ seconds\./);
+    expect(smtp.messages.length).toBe(before + 2);
+    expect((await submitCode(browser, challenge, 'email', signInCode)).status).toBe(302);
+  });
+
   it('without any usable method and no fallback, sign-in is refused with a message to contact an administrator', async () => {
     const user = await server.createUser('stranded', 'author');
     await enableTotp(server, user);
