@@ -26,6 +26,11 @@ export {
   MAX_PASSWORD_LENGTH,
 } from './passwordHash.js';
 export { AccountError } from './errors.js';
+export {
+  changesAccountCredentials,
+  INTERACTIVE_ONLY,
+  type AccountCredentialChange,
+} from './interactiveOnly.js';
 export { isValidEmail, isValidLogin, passwordProblem, MIN_PASSWORD_LENGTH } from './validation.js';
 export {
   createUser,

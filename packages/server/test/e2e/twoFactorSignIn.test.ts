@@ -462,7 +462,7 @@ describe.each(STORES)('managing factors over REST ($name)', (store) => {
       auth: basic('bystander', ap.password),
     });
     expect(withAp.status).toBe(403);
-    expect(withAp.json.code).toBe('latchkey_session_required');
+    expect(withAp.json.code).toBe('latchkey_interactive_only');
     server.clock.advance(11 * 60_000);
     try {
       const stale = await call('POST', 'me/two-factor/totp');

@@ -1,4 +1,4 @@
-import { can, findUserById, type User } from '../../accounts/index.js';
+import { can, findUserById, INTERACTIVE_ONLY, type User } from '../../accounts/index.js';
 import { endAllSessions } from '../../sessions/index.js';
 import { STEP_UP_WINDOW_MS, isProviderId, type ProviderId } from '../../two-factor/index.js';
 import { clientIp } from '../clientAddress.js';
@@ -37,13 +37,8 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
   const owner = async (req: RestRequest, mode: 'read' | 'enrol' | 'reset'): Promise<User> => {
     const actor = req.auth.user;
     if (!actor) throw new HttpError(401, 'rest_not_logged_in', 'You are not currently logged in.');
-    if (req.auth.via === 'application_password' || !req.auth.session) {
-      throw new HttpError(
-        403,
-        'latchkey_session_required',
-        'Two-factor settings can only be changed from a signed-in browser, never with an application password.',
-      );
-    }
+    if (req.auth.via === 'application_password' || !req.auth.session)
+      throw new HttpError(403, INTERACTIVE_ONLY.code, INTERACTIVE_ONLY.message);
     const target =
       req.args.user_id === 'me' ? actor : await findUserById(ctx.db, Number(req.args.user_id));
     if (!target) throw new HttpError(404, 'rest_user_invalid_id', 'Invalid user ID.');

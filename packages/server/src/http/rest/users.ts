@@ -1,9 +1,11 @@
 import { clientIp } from '../clientAddress.js';
 import {
   can,
+  changesAccountCredentials,
   createUser,
   deleteUser,
   findUserById,
+  INTERACTIVE_ONLY,
   isRole,
   listUsers,
   setUserPassword,
@@ -292,6 +294,15 @@ export function registerUserRoutes(
                 'rest_cannot_edit_roles',
                 'Sorry, you are not allowed to edit roles of this user.',
               );
+            }
+            if (
+              req.auth.via === 'application_password' &&
+              changesAccountCredentials(t, {
+                email: req.args.email as string | undefined,
+                password: req.args.password as string | undefined,
+              })
+            ) {
+              return new HttpError(403, INTERACTIVE_ONLY.code, INTERACTIVE_ONLY.message);
             }
             return true;
           },
