@@ -41,3 +41,4 @@ export {
   EXPIRY_NOTICE_MS,
   type ExpiringPassword,
 } from './expiryNotices.js';
+export { mailApplicationPasswordCreated, type CreationOrigin } from './notifyCreated.js';

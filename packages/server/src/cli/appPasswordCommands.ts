@@ -9,10 +9,14 @@ import {
   parseCredentialLimits,
   CredentialLimitError,
   listApplicationPasswords,
+  mailApplicationPasswordCreated,
   sanitizeApplicationPasswordName,
   type ApplicationPassword,
 } from '../app-passwords/index.js';
 import { recordAuditEvent } from '../audit/index.js';
+import type { Config } from '../config/index.js';
+import { createLogger } from '../logger.js';
+import { createMailer, mailFromAddress, type SendResult } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import { UsageError } from './args.js';
 import type { Output } from './userCommands.js';
@@ -34,8 +38,41 @@ function summary(r: ApplicationPassword) {
   };
 }
 
+/**
+ * Mails the owner the same creation notice the other paths send (SPEC §3.4), and waits for it:
+ * the process exits right after. A failed mail is reported, not fatal: the password exists.
+ */
+async function mailCreationNotice(
+  store: Store,
+  config: Config,
+  owner: Parameters<typeof mailApplicationPasswordCreated>[1],
+  record: ApplicationPassword,
+): Promise<{ result?: SendResult; error?: string }> {
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: mailFromAddress(config.siteUrl),
+    // stdout carries the command's output (and --json); the mailer's own warnings go to stderr.
+    logger: createLogger('warn', process.stderr),
+  });
+  try {
+    const result = await mailApplicationPasswordCreated(
+      { db: store.db, mailer, siteUrl: config.siteUrl },
+      owner,
+      record,
+      { ip: null, userAgent: 'latchkey app-password create (the server’s command line)' },
+    );
+    return { result };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await mailer.close();
+  }
+}
+
 export async function runAppPasswordCommand(
   store: Store,
+  config: Config,
   sub: string | undefined,
   args: string[],
   values: Record<string, string | boolean | undefined>,
@@ -82,15 +119,22 @@ export async function runAppPasswordCommand(
         userId: user.id,
         details: { uuid: created.record.uuid, name, app_id: appId },
       });
+      const notice = await mailCreationNotice(store, config, user, created.record);
       if (out.json)
         out.data({
           ...summary(created.record),
           password: created.password,
           user_login: user.login,
+          notice: notice.result
+            ? { sent_to: user.email, delivered: notice.result.delivered }
+            : { error: notice.error },
         });
       else
         out.print(
-          `Created application password "${name}" (${created.record.uuid}) for ${user.login}.\nPassword (shown once): ${created.chunked}`,
+          `Created application password "${name}" (${created.record.uuid}) for ${user.login}.\nPassword (shown once): ${created.chunked}\n` +
+            (notice.result
+              ? `The owner was told at ${user.email}${notice.result.path ? ` (written to ${notice.result.path})` : ''}.`
+              : `Warning: the notice to ${user.email} could not be sent: ${notice.error}`),
         );
       return;
     }

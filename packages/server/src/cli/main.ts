@@ -118,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
         const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
         try {
           await store.migrate();
-          await runAppPasswordCommand(store, sub, parsed.positionals, parsed.values, out);
+          await runAppPasswordCommand(store, config, sub, parsed.positionals, parsed.values, out);
         } finally {
           await store.close();
         }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,6 +221,18 @@ describe.each(STORES)('latchkey app-password ($name)', (store) => {
     expect(one.password).toMatch(/^[A-Za-z0-9]{24}$/);
     const human = runCli(['app-password', 'create', 'appy', '--name', 'Phone', ...common]);
     expect(human.stdout).toMatch(/Password \(shown once\): ([A-Za-z0-9]{4} ){5}[A-Za-z0-9]{4}/);
+    expect(human.stdout).toContain('The owner was told at appy@example.com');
+    // SPEC §3.4: every creation path mails the owner, the command line too (here to the outbox,
+    // as no SMTP_URL is set); the notice names the password and never holds it.
+    expect(one.notice).toEqual({ sent_to: 'appy@example.com', delivered: 'outbox' });
+    const outbox = path.join(dataDir, 'outbox');
+    const notices = readdirSync(outbox)
+      .map((f) => readFileSync(path.join(outbox, f), 'utf8'))
+      .filter((m) => m.includes('New application password created'));
+    expect(notices).toHaveLength(2);
+    for (const mail of notices) expect(mail).toMatch(/^To: appy@example\.com$/m);
+    expect(notices.join('\n')).toContain('Backup script');
+    expect(notices.join('\n')).not.toContain(one.password);
 
     const list = runCli(['app-password', 'list', 'appy', '--json', ...common]);
     const items = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
