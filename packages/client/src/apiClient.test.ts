@@ -96,7 +96,40 @@ describe('createApiClient', () => {
       .request('wp/v2/users/me')
       .catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(RevokedCredentialsError);
-    expect(gone).toMatchObject({ code: 'incorrect_password', status: 401 });
+    expect(gone).toMatchObject({
+      code: 'incorrect_password',
+      serverCode: 'incorrect_password',
+      status: 401,
+    });
+
+    // WordPress 6.1 answers a revoked password on users/me as an anonymous request (golden 33).
+    const wordpress = recordingFetch(() =>
+      Response.json(
+        {
+          code: 'rest_not_logged_in',
+          message: 'You are not currently logged in.',
+          data: { status: 401 },
+        },
+        { status: 401 },
+      ),
+    );
+    const goneOnWordPress = await createApiClient(CREDENTIALS, { fetch: wordpress.f })
+      .request('wp/v2/users/me')
+      .catch((e: unknown) => e);
+    expect(goneOnWordPress).toBeInstanceOf(RevokedCredentialsError);
+    expect(goneOnWordPress).toMatchObject({
+      code: 'incorrect_password',
+      serverCode: 'rest_not_logged_in',
+      status: 401,
+      message: 'You are not currently logged in.',
+    });
+    // A 401 without a JSON body (a proxy in front) is the same refusal.
+    const bare = recordingFetch(() => new Response('Unauthorized', { status: 401 }));
+    expect(
+      await createApiClient(CREDENTIALS, { fetch: bare.f })
+        .request('wp/v2/posts')
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(RevokedCredentialsError);
 
     const html = recordingFetch(
       () => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' }),

@@ -16,7 +16,8 @@ export interface ApiClient {
   readonly apiRoot: string;
   /**
    * Calls a REST route (`wp/v2/posts`, `/wp/v2/users/me?context=edit`) and returns its JSON.
-   * @throws RevokedCredentialsError on 401 `incorrect_password` (run the hand-off again).
+   * @throws RevokedCredentialsError on any 401, since every request carries the credentials:
+   *   Latchkey says `incorrect_password`, WordPress `rest_not_logged_in` (run the hand-off again).
    * @throws ApiError for any other error answer, with the server's `code` and `status`.
    */
   request<T = unknown>(route: string, init?: ApiRequestInit): Promise<T>;
@@ -71,7 +72,7 @@ export function createApiClient(
       credentials: 'omit',
       ...(payload !== undefined ? { body: payload } : {}),
     });
-    if (!response.ok) throw await apiErrorFrom(response);
+    if (!response.ok) throw await apiErrorFrom(response, { sentCredentials: true });
     return response;
   };
 

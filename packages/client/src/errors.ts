@@ -72,17 +72,37 @@ export class ApiError extends LatchkeyClientError {
 }
 
 /**
- * 401 `incorrect_password`: the application password was revoked, has expired, or its account
- * was disabled. Run the hand-off again; retrying with the same credentials never helps.
+ * The site refused the application password this client sent: it was revoked, has expired, or
+ * its account was disabled. Run the hand-off again; retrying with the same credentials never
+ * helps. `code` is always `incorrect_password` (Latchkey's answer), so callers can switch on it
+ * whichever server answered; `serverCode` is what the server said: WordPress answers a revoked
+ * password with 401 `rest_not_logged_in`, because it falls back to an anonymous request.
  */
 export class RevokedCredentialsError extends ApiError {
-  constructor(message: string, data: Record<string, unknown> = {}) {
+  readonly serverCode: string;
+  constructor(
+    message: string,
+    data: Record<string, unknown> = {},
+    serverCode = 'incorrect_password',
+  ) {
     super('incorrect_password', message, 401, data);
+    this.serverCode = serverCode;
   }
 }
 
+export interface ApiErrorOptions {
+  /**
+   * The request carried HTTP Basic credentials: then any 401 means they were refused, on
+   * Latchkey (`incorrect_password`) and on WordPress alike (`rest_not_logged_in`, …).
+   */
+  sentCredentials?: boolean;
+}
+
 /** Turns an error response into the matching typed error. */
-export async function apiErrorFrom(response: Response): Promise<ApiError> {
+export async function apiErrorFrom(
+  response: Response,
+  options: ApiErrorOptions = {},
+): Promise<ApiError> {
   let body: unknown;
   const text = await response.text();
   try {
@@ -90,17 +110,19 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string') {
-    const { code, message, data } = body as { code: string; message?: unknown; data?: unknown };
-    const details = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
-    const text = typeof message === 'string' ? message : code;
-    if (response.status === 401 && code === 'incorrect_password')
-      return new RevokedCredentialsError(text, details);
-    return new ApiError(code, text, response.status, details);
-  }
-  return new ApiError(
-    'http_error',
-    `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-    response.status,
-  );
+  const parsed =
+    body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string'
+      ? (body as { code: string; message?: unknown; data?: unknown })
+      : undefined;
+  const code = parsed?.code;
+  const details =
+    parsed?.data && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : {};
+  const message =
+    typeof parsed?.message === 'string'
+      ? parsed.message
+      : (code ?? `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  if (response.status === 401 && (code === 'incorrect_password' || options.sentCredentials))
+    return new RevokedCredentialsError(message, details, code ?? 'http_401');
+  if (code !== undefined) return new ApiError(code, message, response.status, details);
+  return new ApiError('http_error', message, response.status);
 }
