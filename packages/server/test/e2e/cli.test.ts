@@ -1,6 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserClient } from '../helpers/browserClient.js';
 import { runCli, startCliServer } from '../helpers/cli.js';
@@ -24,6 +36,43 @@ describe('latchkey configuration errors', () => {
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr.trim()).toContain(line);
+  });
+});
+
+describe('the documented `npx latchkey`', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+  const shim = path.join(root, 'packages/server/bin/latchkey.js');
+
+  it('is linked by npm install and runs the built command', () => {
+    // npm links a bin only if its target exists at install time; the committed shim always does.
+    const linked = path.join(root, 'node_modules/.bin/latchkey');
+    expect(realpathSync(linked)).toBe(realpathSync(shim));
+    const result = spawnSync('npx', ['--no', '--', 'latchkey', 'help'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      timeout: 60_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('latchkey: authentication server for APIs');
+  });
+
+  it('says what to do when the server is not built yet', () => {
+    const bare = mkdtempSync(path.join(tmpdir(), 'latchkey-unbuilt-'));
+    try {
+      mkdirSync(path.join(bare, 'bin'));
+      copyFileSync(shim, path.join(bare, 'bin/latchkey.js'));
+      writeFileSync(path.join(bare, 'package.json'), '{"type":"module"}');
+      const result = spawnSync(process.execPath, [path.join(bare, 'bin/latchkey.js'), 'help'], {
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        'latchkey: the server is not built yet; run `npm run build` (npm start and npm test build it too).',
+      );
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });
 
