@@ -1,4 +1,11 @@
-export { createLimiters, type Limiters, type LimitDecision } from './limiters.js';
+export {
+  createLimiters,
+  type CredentialReservation,
+  type Limiters,
+  type LimitDecision,
+  type Refusal,
+  type SignInReservation,
+} from './limiters.js';
 export {
   signInWaitSeconds,
   ACCOUNT_FAILURES_PER_HOUR,

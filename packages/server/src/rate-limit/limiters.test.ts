@@ -1,64 +1,97 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLimiters, type Limiters } from './limiters.js';
 import { ACCOUNT_FAILURES_PER_HOUR, ADDRESS_FAILURES_PER_WINDOW } from './policies.js';
-import { createLimiters } from './limiters.js';
 
-describe('sign-in limiters (memory store)', () => {
+const redisUrl = process.env.REDIS_URL;
+const STORES = [
+  { name: 'memory', redisUrl: undefined },
+  ...(redisUrl ? [{ name: 'redis', redisUrl }] : []),
+];
+
+describe.each(STORES)('limiters ($name store)', ({ redisUrl }) => {
+  const opened: Limiters[] = [];
+  const fresh = async () => {
+    const limiters = await createLimiters({
+      redisUrl,
+      prefix: `unit-${randomBytes(6).toString('hex')}`,
+    });
+    opened.push(limiters);
+    return limiters;
+  };
+  afterAll(async () => {
+    await Promise.all(opened.map((l) => l.close()));
+  });
+
+  /** One finished attempt: begin, then the outcome. */
+  const failOnce = async (limiters: Limiters, account: string, address: string) => {
+    const attempt = await limiters.signIn.begin(account, address);
+    expect(attempt.allowed).toBe(true);
+    if (attempt.allowed) await attempt.fail();
+  };
+
   it('caps attempts per account across all addresses', async () => {
-    const limiters = await createLimiters({ redisUrl: undefined, prefix: 'unit-account' });
-    for (let i = 0; i < ACCOUNT_FAILURES_PER_HOUR; i++) {
-      // A new address each time: neither the pair wait nor the address cap starts.
-      expect((await limiters.signIn.begin('user:1', `addr-${i}`)).allowed).toBe(true);
-      await limiters.signIn.fail('user:1', `addr-${i}`);
-    }
+    const limiters = await fresh();
+    // A new address each time: neither the pair wait nor the address cap starts.
+    for (let i = 0; i < ACCOUNT_FAILURES_PER_HOUR; i++)
+      await failOnce(limiters, 'user:1', `addr-${i}`);
     const decision = await limiters.signIn.begin('user:1', 'addr-new');
     expect(decision.allowed).toBe(false);
     expect(decision.allowed ? 0 : decision.retryAfterSeconds).toBeGreaterThan(3000);
     expect((await limiters.signIn.begin('user:2', 'addr-new')).allowed).toBe(true);
   });
 
-  it('five failures, then one attempt at a time once each wait is over', async () => {
-    const limiters = await createLimiters({ redisUrl: undefined, prefix: 'unit-pair' });
-    for (let i = 0; i < 5; i++) {
-      expect((await limiters.signIn.begin('user:1', 'a')).allowed).toBe(true);
-      await limiters.signIn.fail('user:1', 'a');
-    }
+  it('five failures, then a wait; the wait applies to that (account, address) only', async () => {
+    const limiters = await fresh();
+    for (let i = 0; i < 5; i++) await failOnce(limiters, 'user:1', 'a');
     const waiting = await limiters.signIn.begin('user:1', 'a');
     expect(waiting).toEqual({ allowed: false, retryAfterSeconds: 30 });
     expect((await limiters.signIn.begin('user:1', 'b')).allowed).toBe(true);
   });
 
-  it('reserves attempts before the check, so a concurrent burst cannot exceed the free ones', async () => {
-    const limiters = await createLimiters({ redisUrl: undefined, prefix: 'unit-burst' });
-    // Fifty attempts begin before any of them has finished its password check.
+  it('reserves attempts before the check: a concurrent burst gets exactly the five free ones', async () => {
+    const limiters = await fresh();
+    // Forty attempts begin before any of them has finished its password check.
     const decisions = await Promise.all(
-      Array.from({ length: 50 }, () => limiters.signIn.begin('user:1', 'burst')),
+      Array.from({ length: 40 }, () => limiters.signIn.begin('user:1', 'burst')),
     );
-    // The five free attempts plus the one the gate lets through.
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(6);
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    // While those five are still being checked, nothing more gets through.
+    expect((await limiters.signIn.begin('user:1', 'burst')).allowed).toBe(false);
+    for (const d of decisions) if (d.allowed) await d.fail();
+    expect((await limiters.signIn.begin('user:1', 'burst')).allowed).toBe(false);
   });
 
   it('a success gives the reservation back and clears the pair', async () => {
-    const limiters = await createLimiters({ redisUrl: undefined, prefix: 'unit-success' });
-    for (let i = 0; i < 4; i++) {
-      await limiters.signIn.begin('user:1', 'a');
-      await limiters.signIn.fail('user:1', 'a');
-    }
-    await limiters.signIn.begin('user:1', 'a');
-    await limiters.signIn.succeed('user:1', 'a');
-    for (let i = 0; i < 5; i++)
-      expect((await limiters.signIn.begin('user:1', 'a')).allowed).toBe(true);
+    const limiters = await fresh();
+    for (let i = 0; i < 4; i++) await failOnce(limiters, 'user:1', 'a');
+    const right = await limiters.signIn.begin('user:1', 'a');
+    if (!right.allowed) throw new Error('expected a free attempt');
+    await right.succeed();
+    for (let i = 0; i < 5; i++) await failOnce(limiters, 'user:1', 'a');
   });
 
   it('counts failed credentials per address, sign-ins included', async () => {
-    const limiters = await createLimiters({ redisUrl: undefined, prefix: 'unit-address' });
-    for (let i = 0; i < ADDRESS_FAILURES_PER_WINDOW - 1; i++) {
-      expect((await limiters.credentialFailures.check('192.0.2.1')).allowed).toBe(true);
-      await limiters.credentialFailures.recordFailure('192.0.2.1');
-    }
-    expect((await limiters.signIn.begin(`user:9`, '192.0.2.1')).allowed).toBe(true);
-    await limiters.signIn.fail('user:9', '192.0.2.1');
-    expect((await limiters.credentialFailures.check('192.0.2.1')).allowed).toBe(false);
+    const limiters = await fresh();
+    for (let i = 0; i < ADDRESS_FAILURES_PER_WINDOW - 1; i++)
+      expect((await limiters.credentialFailures.reserve('192.0.2.1')).allowed).toBe(true);
+    await failOnce(limiters, 'user:9', '192.0.2.1');
+    expect((await limiters.credentialFailures.reserve('192.0.2.1')).allowed).toBe(false);
     expect((await limiters.signIn.begin('user:10', '192.0.2.1')).allowed).toBe(false);
-    expect((await limiters.credentialFailures.check('192.0.2.2')).allowed).toBe(true);
+    expect((await limiters.credentialFailures.reserve('192.0.2.2')).allowed).toBe(true);
+  });
+
+  it('reserves credential checks atomically; a good credential gives its reservation back', async () => {
+    const limiters = await fresh();
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, () => limiters.credentialFailures.reserve('198.51.100.7')),
+    );
+    expect(burst.filter((d) => d.allowed)).toHaveLength(ADDRESS_FAILURES_PER_WINDOW);
+    const passed = burst.filter((d) => d.allowed);
+    await Promise.all(passed.slice(0, 3).map((d) => d.release()));
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => limiters.credentialFailures.reserve('198.51.100.7')),
+    );
+    expect(again.filter((d) => d.allowed)).toHaveLength(3);
   });
 });

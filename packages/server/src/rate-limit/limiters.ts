@@ -16,21 +16,40 @@ import {
 
 export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+export type Refusal = { allowed: false; retryAfterSeconds: number };
+
+/** An account-password attempt that was let through: its outcome must be reported once. */
+export interface SignInReservation {
+  allowed: true;
+  /** The password was wrong: the attempt stays counted, and past the free ones a wait starts. */
+  fail(): Promise<void>;
+  /** The password was right: the reservation is given back and the pair starts afresh. */
+  succeed(): Promise<void>;
+}
+
+/** A credential check that was let through; a failure needs nothing more, it stays counted. */
+export interface CredentialReservation {
+  allowed: true;
+  /** The credential was good (or not a credential failure): give the reservation back. */
+  release(): Promise<void>;
+}
+
 export interface Limiters {
   /**
    * Sign-in with an account password. `begin` reserves the attempt atomically *before* the
    * (slow) password check, so a burst of concurrent guesses cannot all slip past the limits
-   * while the first ones are still hashing; `succeed` gives the reservation back.
+   * while the first ones are still hashing.
    */
   signIn: {
-    begin(accountKey: string, addressKey: string): Promise<LimitDecision>;
-    fail(accountKey: string, addressKey: string): Promise<void>;
-    succeed(accountKey: string, addressKey: string): Promise<void>;
+    begin(accountKey: string, addressKey: string): Promise<SignInReservation | Refusal>;
   };
-  /** Failed credentials of any kind from one client address (§7: 30 per 5 minutes). */
+  /**
+   * Failed credentials of any kind from one client address (§7: 30 per 5 minutes). `reserve`
+   * counts the attempt before the credential is checked (an atomic increment in the store), so
+   * of any number of concurrent attempts only the remaining allowance is checked at all.
+   */
   credentialFailures: {
-    check(addressKey: string): Promise<LimitDecision>;
-    recordFailure(addressKey: string): Promise<void>;
+    reserve(addressKey: string): Promise<CredentialReservation | Refusal>;
   };
   store: 'memory' | 'redis';
   close(): Promise<void>;
@@ -88,61 +107,98 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
   const accountFailures = make('signin-account', ACCOUNT_FAILURES_PER_HOUR, 3600);
   /** Attempts per (account, address) that failed or are still being checked. */
   const pairAttempts = make('signin-pair', 1_000_000, DAY_SECONDS);
-  /** Past the free failures, one attempt at a time, and only once the wait is over. */
-  const pairGate = make('signin-gate', 1, SIGN_IN_MAX_WAIT_SECONDS);
+  /** Blocked while a pair's wait runs. */
+  const pairWait = make('signin-wait', 1, SIGN_IN_MAX_WAIT_SECONDS);
+  /**
+   * Past the free failures, an attempt needs a ticket, and only a *finished* failure grants one
+   * (points 0: a consume passes only after a reward). So while the fifth attempt is still being
+   * checked, a sixth finds no ticket and is refused: a burst gets exactly the free attempts.
+   */
+  const pairTickets = make('signin-ticket', 0, DAY_SECONDS);
+
+  const reserveAddress = async (addressKey: string): Promise<Refusal | undefined> => {
+    const address = await tryConsume(addressFailures, addressKey);
+    if (address.ok) return undefined;
+    // A refused attempt is not a failure: only checked credentials stay counted.
+    await addressFailures.reward(addressKey, 1);
+    return { allowed: false, retryAfterSeconds: seconds(address.res) };
+  };
+
+  /** Refuses an attempt past the free ones unless a finished failure's wait is over. */
+  const passGate = async (pair: string, attempt: number): Promise<Refusal | undefined> => {
+    const ticket = await tryConsume(pairTickets, pair);
+    const wait = await pairWait.get(pair);
+    const waiting = wait !== null && wait.consumedPoints > 1;
+    if (ticket.ok && !waiting) return undefined;
+    // Give back what this attempt took: the ticket (for the attempt that comes after the wait),
+    // or the failed consume's increment (so that the next grant is a whole ticket).
+    await pairTickets.reward(pair, 1);
+    return {
+      allowed: false,
+      retryAfterSeconds: waiting ? seconds(wait) : Math.max(1, signInWaitSeconds(attempt - 1)),
+    };
+  };
 
   return {
     store: redis ? 'redis' : 'memory',
     signIn: {
       async begin(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;
-        const address = await tryConsume(addressFailures, addressKey);
-        if (!address.ok) return { allowed: false, retryAfterSeconds: seconds(address.res) };
+        const address = await reserveAddress(addressKey);
+        if (address) return address;
         const account = await tryConsume(accountFailures, accountKey);
         if (!account.ok) {
-          await addressFailures.reward(addressKey, 1);
+          await Promise.all([
+            addressFailures.reward(addressKey, 1),
+            accountFailures.reward(accountKey, 1),
+          ]);
           return { allowed: false, retryAfterSeconds: seconds(account.res) };
         }
-        const attempts = await pairAttempts.penalty(pair, 1);
-        if (attempts.consumedPoints > SIGN_IN_FREE_FAILURES) {
-          const gate = await tryConsume(pairGate, pair);
-          if (!gate.ok) {
+        const attempt = (await pairAttempts.penalty(pair, 1)).consumedPoints;
+        if (attempt > SIGN_IN_FREE_FAILURES) {
+          const refused = await passGate(pair, attempt);
+          if (refused) {
             // Refused before any check: this attempt is neither counted nor checked.
             await Promise.all([
               addressFailures.reward(addressKey, 1),
               accountFailures.reward(accountKey, 1),
               pairAttempts.reward(pair, 1),
             ]);
-            return { allowed: false, retryAfterSeconds: seconds(gate.res) };
+            return refused;
           }
         }
-        return { allowed: true };
-      },
-      async fail(accountKey, addressKey) {
-        const pair = `${accountKey}|${addressKey}`;
-        const attempts = await pairAttempts.get(pair);
-        const wait = signInWaitSeconds(attempts?.consumedPoints ?? 0);
-        if (wait > 0) await pairGate.block(pair, wait);
-      },
-      async succeed(accountKey, addressKey) {
-        const pair = `${accountKey}|${addressKey}`;
-        await Promise.all([
-          addressFailures.reward(addressKey, 1),
-          accountFailures.reward(accountKey, 1),
-          pairAttempts.delete(pair),
-          pairGate.delete(pair),
-        ]);
+        return {
+          allowed: true,
+          async fail() {
+            const waitSeconds = signInWaitSeconds(attempt);
+            if (waitSeconds === 0) return;
+            // The wait first, then the ticket it guards: an attempt that finds the ticket
+            // always sees the wait.
+            await pairWait.block(pair, waitSeconds);
+            await pairTickets.reward(pair, 1);
+          },
+          async succeed() {
+            await Promise.all([
+              addressFailures.reward(addressKey, 1),
+              accountFailures.reward(accountKey, 1),
+              pairAttempts.delete(pair),
+              pairWait.delete(pair),
+              pairTickets.delete(pair),
+            ]);
+          },
+        };
       },
     },
     credentialFailures: {
-      async check(addressKey) {
-        const res = await addressFailures.get(addressKey);
-        return res && res.consumedPoints >= ADDRESS_FAILURES_PER_WINDOW
-          ? { allowed: false, retryAfterSeconds: seconds(res) }
-          : { allowed: true };
-      },
-      async recordFailure(addressKey) {
-        await addressFailures.penalty(addressKey, 1);
+      async reserve(addressKey) {
+        const refused = await reserveAddress(addressKey);
+        if (refused) return refused;
+        return {
+          allowed: true,
+          release: async () => {
+            await addressFailures.reward(addressKey, 1);
+          },
+        };
       },
     },
     async close() {

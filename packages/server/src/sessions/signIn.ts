@@ -58,7 +58,7 @@ export async function signInWithPassword(
   else await burnVerificationTime(attempt.pwd);
 
   if (!user || !passwordOk) {
-    await limiters.signIn.fail(accountKey, attempt.addressKey);
+    await limit.fail();
     await recordAuditEvent(
       db,
       {
@@ -73,7 +73,7 @@ export async function signInWithPassword(
     );
     return { ok: false, reason: 'invalid_credentials' };
   }
-  await limiters.signIn.succeed(accountKey, attempt.addressKey);
+  await limit.succeed();
   if (user.disabled) {
     await recordAuditEvent(
       db,

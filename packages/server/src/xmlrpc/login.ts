@@ -52,7 +52,8 @@ export class XmlRpcLogin {
     const settings = await readSettings(ctx.db);
     if (!settings.xmlrpcEnabled) throw new XmlRpcFault(405, DISABLED_MESSAGE);
     if (this.failed) throw badCredentials();
-    const limit = await ctx.limiters.credentialFailures.check(client.addressKey);
+    // Counted before the check, given back when the credential is good (SPEC §7).
+    const limit = await ctx.limiters.credentialFailures.reserve(client.addressKey);
     if (!limit.allowed) {
       this.failed = true;
       throw tooManyFailures();
@@ -63,8 +64,9 @@ export class XmlRpcLogin {
     if (login !== '' && password !== '' && (await client.applicationPasswordsAvailable())) {
       const result = await verifyApplicationPassword(ctx.db, { login, password }, now);
       if (result.ok) {
+        await limit.release();
         if (settings.applicationPasswordsDisabledRoles.includes(result.user.role))
-          return this.fail(false);
+          return this.fail();
         this.recordUse(result.user, result.record, now);
         return {
           user: effectiveUser(result.user, result.record),
@@ -76,12 +78,13 @@ export class XmlRpcLogin {
     }
 
     if (!expired && settings.xmlrpcAccountPasswords && login !== '' && password !== '') {
+      // The sign-in limiter reserves this attempt for the address itself.
+      await limit.release();
       const user = await this.accountPassword(login, password);
       if (user) return { user, owner: user, appPassword: undefined };
-      // The sign-in limiter has counted this failure for the address already.
-      return this.fail(false);
+      return this.fail();
     }
-    return this.fail(true);
+    return this.fail();
   }
 
   /**
@@ -105,17 +108,17 @@ export class XmlRpcLogin {
     const ok = eligible ? await verifyAccountPassword(user.passwordHash, password) : false;
     if (!eligible) await burnVerificationTime(password);
     if (!ok || !user) {
-      await ctx.limiters.signIn.fail(accountKey, client.addressKey);
+      await limit.fail();
       return undefined;
     }
-    await ctx.limiters.signIn.succeed(accountKey, client.addressKey);
+    await limit.succeed();
     return user.disabled ? undefined : user;
   }
 
-  private async fail(count: boolean): Promise<never> {
+  /** The failure is already counted: by the address reservation, or by the sign-in limiter. */
+  private async fail(): Promise<never> {
     const { ctx, client } = this;
     this.failed = true;
-    if (count) await ctx.limiters.credentialFailures.recordFailure(client.addressKey);
     ctx.auditBuffer.credentialFailure(client.ip, client.userAgent, ctx.now());
     throw badCredentials();
   }

@@ -321,7 +321,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       );
     }
     if (!(await verifyAccountPassword(signedIn.user.passwordHash, str(body.current_password)))) {
-      await ctx.limiters.signIn.fail(accountKey, addressKey);
+      await limit.fail();
       await recordAuditEvent(
         ctx.db,
         {
@@ -339,7 +339,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
         400,
       );
     }
-    await ctx.limiters.signIn.succeed(accountKey, addressKey);
+    await limit.succeed();
     if (next !== str(body.confirm_password)) {
       return show(
         request,

@@ -342,7 +342,7 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
       );
     }
     if (!(await verifyAccountPassword(signedIn.user.passwordHash, str(body.pwd)))) {
-      await ctx.limiters.signIn.fail(accountKey, addressKey);
+      await limit.fail();
       return sendPage(
         ctx,
         request,
@@ -356,7 +356,7 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
         (csrf) => reauthForm(csrf, redirectTo),
       );
     }
-    await ctx.limiters.signIn.succeed(accountKey, addressKey);
+    await limit.succeed();
     // Password, then (for two-factor users) the second factor, as at sign-in.
     return afterPasswordStep(ctx, request, reply, signedIn.user, {
       purpose: 'reauth',

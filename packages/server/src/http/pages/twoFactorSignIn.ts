@@ -266,7 +266,7 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
 
     const ip = clientIp(request);
     // Failed credentials from this address (forged or stale challenges count) are limited here too.
-    const addressLimit = await ctx.limiters.credentialFailures.check(addressLimitKey(ip));
+    const addressLimit = await ctx.limiters.credentialFailures.reserve(addressLimitKey(ip));
     if (!addressLimit.allowed) {
       reply.header('retry-after', String(addressLimit.retryAfterSeconds));
       throw new HttpError(
@@ -283,9 +283,10 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
       !user ||
       user.disabled ||
       (challenge.purpose === 'reauth' && challenge.sessionId !== signedIn?.session.id);
+    // A stale challenge is a failed credential for the per-address limit (it stays counted); a
+    // wrong code is a second-factor failure, which has limits of its own (SPEC §6.4).
+    if (!stale) await addressLimit.release();
     if (stale) {
-      // A failed credential for the per-address limit, not a second-factor failure.
-      await ctx.limiters.credentialFailures.recordFailure(addressLimitKey(ip));
       return sendPage(
         ctx,
         request,

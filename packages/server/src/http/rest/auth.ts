@@ -54,7 +54,9 @@ export async function resolveRestAuth(
   if (basic && (await applicationPasswordsAvailableFor(ctx, request))) {
     const ip = clientIp(request);
     const addressKey = addressLimitKey(ip);
-    const limit = await ctx.limiters.credentialFailures.check(addressKey);
+    // Counted before the check, given back when the credential is good: of a burst of wrong
+    // credentials only the remaining allowance is ever checked (SPEC §7).
+    const limit = await ctx.limiters.credentialFailures.reserve(addressKey);
     if (!limit.allowed) {
       throw new HttpError(
         429,
@@ -67,10 +69,10 @@ export async function resolveRestAuth(
     const now = ctx.now();
     const result = await verifyApplicationPassword(ctx.db, basic, now);
     if (!result.ok) {
-      await ctx.limiters.credentialFailures.recordFailure(addressKey);
       ctx.auditBuffer.credentialFailure(ip, String(request.headers['user-agent'] ?? ''), now);
       throw incorrectPassword(result.reason === 'expired' ? 'expired' : undefined);
     }
+    await limit.release();
     const { user, record } = result;
     if ((await readSettings(ctx.db)).applicationPasswordsDisabledRoles.includes(user.role)) {
       throw new HttpError(

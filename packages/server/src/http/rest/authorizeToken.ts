@@ -58,7 +58,7 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
               'Application passwords are not available.',
             );
           const addressKey = addressLimitKey(clientIp(req.raw));
-          const limit = await ctx.limiters.credentialFailures.check(addressKey);
+          const limit = await ctx.limiters.credentialFailures.reserve(addressKey);
           if (!limit.allowed)
             throw new HttpError(
               429,
@@ -81,10 +81,13 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
               ctx.now(),
             );
           } catch (error) {
-            if (!(error instanceof AuthorizeCodeError)) throw error;
-            await ctx.limiters.credentialFailures.recordFailure(addressKey);
+            if (!(error instanceof AuthorizeCodeError)) {
+              await limit.release();
+              throw error;
+            }
             throw new HttpError(400, error.code, error.message);
           }
+          await limit.release();
           // Revoked, or its owner disabled, in the minute since approval: nothing to hand out.
           const user = await findUserById(ctx.db, redeemed.userId);
           if (!user || user.disabled) throw invalid();
