@@ -56,6 +56,14 @@ export {
   type MediaListQuery,
   type MediaOrderBy,
 } from './media.js';
+export {
+  searchPublishedPosts,
+  searchTerms,
+  searchWords,
+  type SearchQuery,
+  type PostSearchQuery,
+  type TermSearchQuery,
+} from './search.js';
 export { UPLOAD_TYPES, FILE_TYPE_REFUSED, sanitizeFileName, uploadTypeOf } from './uploadTypes.js';
 export { sanitizePostHtml, sanitizeTitleHtml, htmlToText } from './sanitizeHtml.js';
 export { autop, renderExcerpt } from './rendering.js';

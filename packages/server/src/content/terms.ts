@@ -20,7 +20,7 @@ export interface Term {
 
 export const isHierarchical = (taxonomy: Taxonomy) => taxonomy === 'category';
 
-type TermRow = {
+export type TermRow = {
   id: number;
   taxonomy: string;
   name: string;
@@ -30,7 +30,7 @@ type TermRow = {
   count: number | string | bigint;
 };
 
-const toTerm = (row: TermRow): Term => ({
+export const toTerm = (row: TermRow): Term => ({
   id: Number(row.id),
   taxonomy: row.taxonomy === 'post_tag' ? 'post_tag' : 'category',
   name: row.name,
@@ -40,7 +40,8 @@ const toTerm = (row: TermRow): Term => ({
   count: Number(row.count),
 });
 
-function selectTerms(db: Kysely<Database>) {
+/** Terms with their published-post count, for the queries that return whole terms. */
+export function selectTerms(db: Kysely<Database>) {
   return db.selectFrom('terms').select((eb) => [
     'terms.id',
     'terms.taxonomy',

@@ -36,6 +36,7 @@ import { registerAuthorizeTokenRoute } from './rest/authorizeToken.js';
 import { registerTwoFactorRoutes } from './rest/twoFactor.js';
 import { registerAuditRoutes } from './rest/audit.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
+import { registerDiscoveryRoutes } from './rest/discovery/index.js';
 import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
 import { registerXmlRpc } from './xmlrpc.js';
@@ -201,6 +202,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   registerUserRoutes(ctx, registry, { publishedAuthorIds: () => publishedAuthorIds(ctx.db) });
   registerContentRoutes(ctx, registry);
+  registerDiscoveryRoutes(ctx, registry);
   registerApplicationPasswordRoutes(ctx, registry);
   registerAuthorizeTokenRoute(ctx, registry);
   registerSettingsRoutes(ctx, registry);
