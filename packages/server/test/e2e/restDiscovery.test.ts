@@ -639,25 +639,26 @@ describe.each(STORES)(
         body: { post: post.id, content: { raw: 'As raw' } },
       });
       expect(raw.status).toBe(501);
+      // Even an empty comment gets the plain answer: nothing about comments can be written.
       const empty = await api(server, 'POST', '/wp/v2/comments', {
         auth: editor,
         body: { post: post.id, content: '   ' },
       });
-      expect(empty.status).toBe(400);
-      expect(empty.json.code).toBe('rest_comment_content_invalid');
+      expect(empty.status).toBe(501);
+      expect(empty.json.code).toBe('latchkey_comments_unsupported');
       const badEmail = await api(server, 'POST', '/wp/v2/comments', {
         body: { content: 'Hi', author_email: 'not-an-address' },
       });
       expect(badEmail.status).toBe(400);
       expect(badEmail.json.code).toBe('rest_invalid_param');
-      // No comment exists to change or delete, so every id is unknown (WordPress checks that first).
+      // Changing or deleting one is a write like any other (SPEC §9): 501, not a pretend 404.
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
         const change = await api(server, method, '/wp/v2/comments/7', {
           auth: editor,
           ...(method === 'DELETE' ? {} : { body: { content: 'Edited' } }),
         });
-        expect(change.status, method).toBe(404);
-        expect(change.json.code, method).toBe('rest_comment_invalid_id');
+        expect(change.status, method).toBe(501);
+        expect(change.json.code, method).toBe('latchkey_comments_unsupported');
       }
     });
 

@@ -7,7 +7,6 @@ import {
   contextOf,
   denied,
   PAGING_ARGS,
-  textArg,
 } from '../content/common.js';
 import type { RestRegistry, RestRequest } from '../registry.js';
 
@@ -55,7 +54,7 @@ const LIST_ARGS = {
   password: { type: 'string' },
 } satisfies ArgSpecs;
 
-/** `content` is a string or `{ raw }` and is read by textArg, as for posts. */
+/** WordPress's write arguments, published in the index; every write answers 501. */
 const WRITE_ARGS = {
   author: { type: 'integer', description: 'The ID of the user object, if author was a user.' },
   author_email: { type: 'string', format: 'email' },
@@ -103,10 +102,7 @@ export function registerCommentRoutes(registry: RestRegistry): void {
       {
         methods: ['POST'],
         args: WRITE_ARGS,
-        handler: (req) => {
-          // A comment without words is refused as WordPress refuses it, before the 501.
-          if ((textArg(req, 'content') ?? '').trim() === '')
-            throw new HttpError(400, 'rest_comment_content_invalid', 'Invalid comment content.');
+        handler: () => {
           throw unsupported();
         },
       },
@@ -128,8 +124,9 @@ export function registerCommentRoutes(registry: RestRegistry): void {
       {
         methods: ['POST', 'PUT', 'PATCH'],
         args: { ...ID_ARG, ...WRITE_ARGS },
+        // SPEC §9: every write says plainly that comments are not supported.
         handler: () => {
-          throw invalidId();
+          throw unsupported();
         },
       },
       {
@@ -140,7 +137,7 @@ export function registerCommentRoutes(registry: RestRegistry): void {
           password: { type: 'string' },
         },
         handler: () => {
-          throw invalidId();
+          throw unsupported();
         },
       },
     ],
