@@ -15,10 +15,9 @@ import {
 } from '../app-passwords/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import type { Config } from '../config/index.js';
-import { createLogger } from '../logger.js';
-import { createMailer, mailFromAddress, type SendResult } from '../mail/index.js';
+import type { SendResult } from '../mail/index.js';
 import type { Store } from '../store/index.js';
-import { UsageError } from './args.js';
+import { NotFound, UsageError } from './args.js';
 import type { Output } from './userCommands.js';
 
 const cliActor = { ip: 'cli', userAgent: 'latchkey-cli', credential: 'cli' };
@@ -48,6 +47,11 @@ async function mailCreationNotice(
   owner: Parameters<typeof mailApplicationPasswordCreated>[1],
   record: ApplicationPassword,
 ): Promise<{ result?: SendResult; error?: string }> {
+  // Loaded here, not at the top: every other command starts faster without the mail stack.
+  const [{ createLogger }, { createMailer, mailFromAddress }] = await Promise.all([
+    import('../logger.js'),
+    import('../mail/index.js'),
+  ]);
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
     dataDir: config.dataDir,
@@ -187,4 +191,3 @@ export async function runAppPasswordCommand(
 }
 
 /** A refusal (exit code 1), not a usage mistake. */
-export class NotFound extends Error {}

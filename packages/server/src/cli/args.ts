@@ -3,6 +3,9 @@ import { CONFIG_OPTIONS, ConfigError, loadConfig, type Config } from '../config/
 import type { ConfigInput } from '../config/loadConfig.js';
 
 /** Usage mistakes: exit code 2 with one line, like configuration errors. */
+/** Something named on the command line does not exist (exit code 1). */
+export class NotFound extends Error {}
+
 export class UsageError extends Error {}
 
 const configFlagOptions = Object.fromEntries(

@@ -1,11 +1,29 @@
 #!/usr/bin/env node
-import { AccountError } from '../accounts/index.js';
-import { createLatchkey } from '../server.js';
-import { openStore } from '../store/index.js';
-import { ConfigError, UsageError, parseCommand } from './args.js';
-import { runUserCommand, type Output } from './userCommands.js';
-import { NotFound, runAppPasswordCommand } from './appPasswordCommands.js';
-import { parseTwoFactorCommand, runTwoFactorCommand } from './twoFactorCommands.js';
+import { AccountError } from '../accounts/errors.js';
+import { ConfigError, NotFound, UsageError, parseCommand } from './args.js';
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import type { Output } from './userCommands.js';
+
+/**
+ * Opens the store for one command (migrated first when asked) and always closes it. Command
+ * modules are imported by the command that needs them: a CLI call loads only its own part
+ * (the whole server costs about a second to load on a small machine).
+ */
+async function withStore<T>(
+  config: Config,
+  migrate: boolean,
+  run: (store: Store) => Promise<T>,
+): Promise<T> {
+  const { openStore } = await import('../store/index.js');
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (migrate) await store.migrate();
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
 
 const HELP = `latchkey: authentication server for APIs
 
@@ -62,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const parsed = parseCommand(rest, {});
         const config = parsed.config();
+        const { createLatchkey } = await import('../server.js');
         const latchkey = await createLatchkey(config);
         const address = await latchkey.listen();
         latchkey.ctx.logger.info(
@@ -83,8 +102,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'migrate': {
         const config = parseCommand(rest, {}).config();
-        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        try {
+        await withStore(config, false, async (store) => {
           const applied = await store.migrate();
           if (jsonWanted) out.data({ store: store.dialect, applied });
           else
@@ -93,49 +111,37 @@ async function main(argv: string[]): Promise<number> {
                 ? `Applied ${applied.join(', ')} (${store.dialect}).`
                 : `Nothing to apply (${store.dialect} store is up to date).`,
             );
-        } finally {
-          await store.close();
-        }
+        });
         return 0;
       }
       case 'user': {
         const [sub, ...tail] = rest;
         const parsed = parseCommand(tail, USER_FLAGS);
         const config = parsed.config();
-        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        try {
-          await store.migrate();
-          await runUserCommand(store, sub, parsed.positionals, parsed.values, out);
-        } finally {
-          await store.close();
-        }
+        const { runUserCommand } = await import('./userCommands.js');
+        await withStore(config, true, (store) =>
+          runUserCommand(store, sub, parsed.positionals, parsed.values, out),
+        );
         return 0;
       }
       case 'app-password': {
         const [sub, ...tail] = rest;
         const parsed = parseCommand(tail, APP_PASSWORD_FLAGS);
         const config = parsed.config();
-        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        try {
-          await store.migrate();
-          await runAppPasswordCommand(store, config, sub, parsed.positionals, parsed.values, out);
-        } finally {
-          await store.close();
-        }
+        const { runAppPasswordCommand } = await import('./appPasswordCommands.js');
+        await withStore(config, true, (store) =>
+          runAppPasswordCommand(store, config, sub, parsed.positionals, parsed.values, out),
+        );
         return 0;
       }
       case '2fa': {
         const [sub, ...tail] = rest;
         const parsed = parseCommand(tail, {});
+        const { parseTwoFactorCommand, runTwoFactorCommand } =
+          await import('./twoFactorCommands.js');
         const command = parseTwoFactorCommand(sub, parsed.positionals);
         const config = parsed.config();
-        const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        try {
-          await store.migrate();
-          await runTwoFactorCommand(store, config, command, out);
-        } finally {
-          await store.close();
-        }
+        await withStore(config, true, (store) => runTwoFactorCommand(store, config, command, out));
         return 0;
       }
       default:

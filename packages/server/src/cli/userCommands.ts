@@ -13,7 +13,8 @@ import {
 } from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import { endAllSessions } from '../sessions/index.js';
-import { clearLoginChallenges } from '../two-factor/index.js';
+// The state module alone: the CLI need not load the providers (WebAuthn, QR codes) to clear challenges.
+import { clearLoginChallenges } from '../two-factor/state.js';
 import type { Store } from '../store/index.js';
 import { UsageError } from './args.js';
 

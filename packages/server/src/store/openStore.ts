@@ -1,10 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3Type from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type PgType from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+
+// Each driver is loaded only by the dialect that uses it (both are CommonJS, so a synchronous
+// require keeps openStore synchronous): a command-line call then skips the other's load time.
+const require = createRequire(import.meta.url);
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +31,7 @@ export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
   let dialect: Dialect;
   if (databaseUrl) {
     dialect = 'postgres';
+    const pg = require('pg') as typeof PgType;
     const pool = new pg.Pool({
       connectionString: databaseUrl,
       max: 10,
@@ -33,12 +39,13 @@ export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>
           oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
-      } as pg.CustomTypesConfig,
+      } as PgType.CustomTypesConfig,
     });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const BetterSqlite3 = require('better-sqlite3') as typeof BetterSqlite3Type;
     const sqlite = new BetterSqlite3(path.join(dataDir, 'latchkey.db'));
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
