@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Regenerates the route/tier table in docs/api.md from the live route registrations.
+// Regenerates the route/tier table and the XML-RPC method table in docs/api.md from the live
+// route registrations and the method table.
 // Usage: npm run docs:api   (builds first). The test suite fails when the file is stale.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,10 @@ const { restRegistryOf } = await import(path.join(dist, 'http/app.js'));
 const { renderApiTierTable, withApiTierTable } = await import(
   path.join(dist, 'http/rest/apiDocs.js')
 );
+const { renderXmlRpcMethodTable, withXmlRpcMethodTable } = await import(
+  path.join(dist, 'xmlrpc/docs.js')
+);
+const { XMLRPC_METHODS } = await import(path.join(dist, 'xmlrpc/server.js'));
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-docs-'));
 try {
@@ -25,8 +30,14 @@ try {
   const table = renderApiTierTable(restRegistryOf(latchkey.app));
   await latchkey.close();
   const file = path.join(root, 'docs/api.md');
-  writeFileSync(file, withApiTierTable(readFileSync(file, 'utf8'), table));
-  process.stdout.write(`docs/api.md: ${table.split('\n').length - 6} route rows written\n`);
+  const methods = renderXmlRpcMethodTable(XMLRPC_METHODS);
+  writeFileSync(
+    file,
+    withXmlRpcMethodTable(withApiTierTable(readFileSync(file, 'utf8'), table), methods),
+  );
+  process.stdout.write(
+    `docs/api.md: ${table.split('\n').length - 6} route rows, ${methods.split('\n').length - 6} XML-RPC method rows written\n`,
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -15,3 +15,11 @@ export function renderXmlRpcMethodTable(methods: MethodTable): string {
   }
   return [XMLRPC_TABLE_BEGIN, '', ...rows, '', XMLRPC_TABLE_END].join('\n');
 }
+
+/** Replaces the generated method table of a Markdown document (appending it when absent). */
+export function withXmlRpcMethodTable(document: string, table: string): string {
+  const begin = document.indexOf(XMLRPC_TABLE_BEGIN);
+  const end = document.indexOf(XMLRPC_TABLE_END);
+  if (begin < 0 || end < begin) return `${document.trimEnd()}\n\n${table}\n`;
+  return document.slice(0, begin) + table + document.slice(end + XMLRPC_TABLE_END.length);
+}

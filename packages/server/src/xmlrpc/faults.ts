@@ -44,3 +44,11 @@ export const insufficientArguments = () =>
 export const notPermitted = (message: string) => new XmlRpcFault(401, message);
 
 export const notFound = (message: string) => new XmlRpcFault(404, message);
+
+/** SPEC §3.2 [ours]: an application password never changes its account's password or email. */
+export const INTERACTIVE_ONLY = 'This change needs an interactive sign-in.';
+
+export const interactiveOnly = () => new XmlRpcFault(403, INTERACTIVE_ONLY);
+
+/** Latchkey has no comments [ours]: their writes are refused with this fault. */
+export const commentsUnsupported = () => new XmlRpcFault(405, 'Comments are not supported.');

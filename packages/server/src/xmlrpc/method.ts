@@ -1,7 +1,7 @@
 import type { AppContext } from '../http/context.js';
 import type { ScopeTier } from '../scopes/index.js';
 import { invalidParams, XmlRpcFault } from './faults.js';
-import type { XmlRpcLogin, XmlRpcPrincipal } from './login.js';
+import type { XmlRpcClient, XmlRpcLogin, XmlRpcPrincipal } from './login.js';
 import {
   isStruct,
   newStruct,
@@ -16,6 +16,8 @@ export interface XmlRpcCall {
   methodName: string;
   params: XmlRpcValue[];
   login: XmlRpcLogin;
+  /** Who is asking (for the audit rows of methods that change settings). */
+  client: XmlRpcClient;
   /** Runs another method of the table (for `system.multicall`). */
   invoke(methodName: string, params: XmlRpcValue[], nested: boolean): Promise<XmlRpcValue>;
   /** True inside a `system.multicall`. */
@@ -73,7 +75,7 @@ export function optionalStringParam(
   index: number,
   name: string,
 ): string | undefined {
-  return call.params[index] === undefined ? undefined : stringParam(call, index, name);
+  return absentParam(call, index) ? undefined : stringParam(call, index, name);
 }
 
 /** Ids and counts: an `<int>` or a string of digits. */
@@ -89,7 +91,14 @@ export function optionalIntParam(
   index: number,
   name: string,
 ): number | undefined {
-  return call.params[index] === undefined ? undefined : intParam(call, index, name);
+  return absentParam(call, index) ? undefined : intParam(call, index, name);
+}
+
+/** `fields` of the `wp.get*` methods: a list of names, or WordPress's defaults when left out. */
+export function fieldsParam(call: XmlRpcCall, index: number, defaults: string[]): string[] {
+  return absentParam(call, index)
+    ? defaults
+    : arrayParam(call, index, 'fields').map((f) => String(f));
 }
 
 export function toInt(value: XmlRpcValue | undefined): number | undefined {
@@ -98,16 +107,23 @@ export function toInt(value: XmlRpcValue | undefined): number | undefined {
   return undefined;
 }
 
+/**
+ * Whether an optional parameter was left out. A `<nil/>` counts as left out, as PHP's `isset`
+ * and `??` treat null in WordPress's methods.
+ */
+export const absentParam = (call: XmlRpcCall, index: number): boolean =>
+  call.params[index] === undefined || call.params[index] === null;
+
 export function structParam(call: XmlRpcCall, index: number, name: string): XmlRpcStruct {
   const value = call.params[index];
-  if (value === undefined) return newStruct();
+  if (value === undefined || value === null) return newStruct();
   if (isStruct(value)) return value;
   throw invalidParams(`${describe(index, name)} must be a struct.`);
 }
 
 export function arrayParam(call: XmlRpcCall, index: number, name: string): XmlRpcValue[] {
   const value = call.params[index];
-  if (value === undefined) return [];
+  if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value;
   throw invalidParams(`${describe(index, name)} must be an array.`);
 }

@@ -9,28 +9,41 @@ import {
 } from './faults.js';
 import { XmlRpcLogin, type XmlRpcClient } from './login.js';
 import type { MethodTable, XmlRpcCall, XmlRpcMethod } from './method.js';
+import { commentMethods } from './methods/comments.js';
+import { legacyPostMethods } from './methods/legacyPosts.js';
 import { mediaMethods } from './methods/media.js';
+import { optionMethods } from './methods/options.js';
 import { pageMethods } from './methods/pages.js';
 import { postMethods } from './methods/posts.js';
 import { systemMethods } from './methods/system.js';
 import { termMethods } from './methods/terms.js';
+import { typeMethods } from './methods/types.js';
 import { userMethods } from './methods/users.js';
 import { parseMethodCall } from './parse.js';
 import { faultResponse, methodResponse } from './serialize.js';
 import type { XmlRpcValue } from './values.js';
 
-/** Every method Latchkey answers, with its tier (SPEC §8). */
+/** Every method Latchkey answers, with its tier (SPEC §8). `pingback.*` are not offered. */
 export function xmlrpcMethods(): MethodTable {
   const table: MethodTable = {};
-  Object.assign(
-    table,
+  const parts = [
     systemMethods(() => Object.keys(table)),
     userMethods,
     postMethods,
+    legacyPostMethods,
     pageMethods,
     termMethods,
     mediaMethods,
-  );
+    typeMethods,
+    optionMethods,
+    commentMethods,
+  ];
+  for (const part of parts)
+    for (const [name, method] of Object.entries(part)) {
+      // Two tables answering one name would make one of them dead code without a word.
+      if (Object.hasOwn(table, name)) throw new Error(`XML-RPC method ${name} is defined twice.`);
+      table[name] = method;
+    }
   return table;
 }
 
@@ -38,6 +51,7 @@ export const XMLRPC_METHODS: Readonly<MethodTable> = Object.freeze(xmlrpcMethods
 
 async function invoke(
   ctx: AppContext,
+  client: XmlRpcClient,
   login: XmlRpcLogin,
   methodName: string,
   params: XmlRpcValue[],
@@ -52,8 +66,9 @@ async function invoke(
     methodName,
     params,
     login,
+    client,
     nested,
-    invoke: (name, p, n) => invoke(ctx, login, name, p, n),
+    invoke: (name, p, n) => invoke(ctx, client, login, name, p, n),
   };
   if (params.length < method.minArgs) throw insufficientArguments();
   try {
@@ -97,7 +112,7 @@ export async function handleXmlRpc(
   try {
     const { methodName, params } = parseMethodCall(body);
     const login = new XmlRpcLogin(ctx, client);
-    return methodResponse(await invoke(ctx, login, methodName, params, false));
+    return methodResponse(await invoke(ctx, client, login, methodName, params, false));
   } catch (error) {
     if (error instanceof XmlRpcFault) return faultResponse(error.faultCode, error.faultString);
     ctx.logger.error({ err: error }, 'xml-rpc request failed');

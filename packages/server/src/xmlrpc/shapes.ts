@@ -10,6 +10,7 @@ import {
   postPath,
   termIdsOfPosts,
   type Media,
+  type MediaListQuery,
   type Post,
   type PostReader,
   type PostType,
@@ -33,6 +34,16 @@ export const canEditPost = (user: User, post: Post) =>
 export const canDeletePost = (user: User, post: Post) =>
   can(user, { capability: 'delete_post', post: postRef(post) });
 
+/** Attachments are judged as WordPress's `inherit` posts of type attachment. */
+export const mediaRef = (media: Media): PostRef => ({
+  authorId: media.authorId,
+  status: 'inherit',
+  type: 'attachment',
+});
+
+export const canDeleteMedia = (user: User, media: Media) =>
+  can(user, { capability: 'delete_post', post: mediaRef(media) });
+
 export const typeCan = (
   user: User,
   type: PostType | 'attachment',
@@ -44,6 +55,16 @@ export function readerOf(user: User, type: PostType): PostReader {
     userId: user.id,
     readPrivate: typeCan(user, type, 'read_private_posts'),
     editOthers: typeCan(user, type, 'edit_others_posts'),
+  };
+}
+
+/** What a media listing may show: attachments of posts and pages the user may read. */
+export function mediaReaderOf(user: User): MediaListQuery['reader'] {
+  const pages = readerOf(user, 'page');
+  return {
+    ...readerOf(user, 'post'),
+    readPrivatePages: pages.readPrivate,
+    editOthersPages: pages.editOthers,
   };
 }
 

@@ -400,3 +400,55 @@ async function write(
     throw error;
   }
 }
+
+/** Blogger's content: `<title>…</title><category>1,2</category>` then the body (WordPress's reading). */
+export function parseBloggerContent(content: string): {
+  title: string | undefined;
+  categoryIds: number[] | undefined;
+  body: string;
+} {
+  const title = /<title>([\s\S]+?)<\/title>/i.exec(content)?.[1];
+  const categories = /<category>([\s\S]+?)<\/category>/i.exec(content)?.[1];
+  const body = content
+    .replace(/<title>[\s\S]+?<\/title>/gi, '')
+    .replace(/<category>[\s\S]+?<\/category>/gi, '')
+    .trim();
+  return {
+    title,
+    categoryIds:
+      categories === undefined
+        ? undefined
+        : categories
+            .replace(/^,+|,+$/g, '')
+            .split(',')
+            .map((c) => toInt(c.trim()) ?? -1),
+    body,
+  };
+}
+
+/**
+ * `blogger.newPost` / `blogger.editPost`: the content string becomes the title, the categories
+ * (ids; unknown ones are dropped) and the body; `publish` picks publish or draft.
+ */
+export async function saveBloggerPost(
+  ctx: AppContext,
+  user: User,
+  content: string,
+  publish: boolean,
+  existing: Post | undefined,
+): Promise<Post> {
+  const { title, categoryIds, body } = parseBloggerContent(content);
+  const changes: PostChanges = {
+    status: publish ? 'publish' : 'draft',
+    title: cleanTitle(user, title ?? ''),
+    content: cleanHtml(user, body),
+  };
+  if (categoryIds !== undefined)
+    changes.categories = await existingTermIds(ctx.db, 'category', categoryIds);
+  return write(ctx, user, 'post', changes, existing);
+}
+
+/** `mt.publishPost`: the post as it is, published. */
+export async function publishExistingPost(ctx: AppContext, user: User, post: Post): Promise<Post> {
+  return write(ctx, user, post.type, { status: 'publish' }, post);
+}

@@ -1,13 +1,17 @@
 import type { User } from '../../accounts/index.js';
 import {
+  deleteMedia,
   deletePost,
   existingTermIds,
+  findMedia,
   findPost,
   listPosts,
   POST_STATUSES,
   publishDuePosts,
   trashPost,
   updatePost,
+  uploadsDirectory,
+  type Media,
   type Post,
   type PostOrderBy,
   type PostStatus,
@@ -19,6 +23,7 @@ import { notFound, notPermitted, XmlRpcFault } from '../faults.js';
 import {
   arrayParam,
   BLOG_USER_PASS,
+  fieldsParam,
   SECOND_USER_PASS,
   intParam,
   memberInt,
@@ -31,6 +36,7 @@ import {
   type MethodTable,
 } from '../method.js';
 import {
+  canDeleteMedia,
   canDeletePost,
   canEditPost,
   DEFAULT_POST_FIELDS,
@@ -91,8 +97,8 @@ async function metaWeblogShapes(
   );
 }
 
-/** Posts of a type the caller may edit, newest first (what the editors list). */
-async function editablePosts(
+/** Posts of a type the caller may read, newest first (before the edit check of the editors). */
+export async function readablePosts(
   ctx: AppContext,
   user: User,
   q: {
@@ -117,7 +123,16 @@ async function editablePosts(
     orderBy: q.orderBy ?? 'date',
     order: q.order ?? 'desc',
   });
-  return posts.filter((p) => canEditPost(user, p));
+  return posts;
+}
+
+/** Posts of a type the caller may edit, newest first (what the editors list). */
+async function editablePosts(
+  ctx: AppContext,
+  user: User,
+  q: Parameters<typeof readablePosts>[2],
+): Promise<Post[]> {
+  return (await readablePosts(ctx, user, q)).filter((p) => canEditPost(user, p));
 }
 
 const NOT_TRASHED = POST_STATUSES.filter((s) => s !== 'trash');
@@ -127,16 +142,49 @@ const deleteHandler =
   async (call: AuthenticatedCall): Promise<XmlRpcValue> => {
     const post = await loadPost(call.ctx, intParam(call, postIndex, 'post_id'));
     if (!post) throw invalidPostId();
-    if (!canDeletePost(call.principal.user, post))
-      throw notPermitted('Sorry, you are not allowed to delete this post.');
-    await deleteOrTrash(call.ctx, post);
+    await deleteOrTrashAs(call, post);
     return true;
   };
 
-const fieldsParam = (call: AuthenticatedCall, index: number): string[] =>
-  call.params[index] === undefined
-    ? DEFAULT_POST_FIELDS
-    : arrayParam(call, index, 'fields').map((f) => String(f));
+async function deleteOrTrashAs(call: AuthenticatedCall, post: Post): Promise<void> {
+  if (!canDeletePost(call.principal.user, post))
+    throw notPermitted('Sorry, you are not allowed to delete this post.');
+  await deleteOrTrash(call.ctx, post);
+}
+
+/** An attachment goes for good, as WordPress deletes media without a trash. */
+async function deleteAttachmentAs(call: AuthenticatedCall, media: Media): Promise<void> {
+  if (!canDeleteMedia(call.principal.user, media))
+    throw notPermitted('Sorry, you are not allowed to delete this post.');
+  await deleteMedia(call.ctx.db, uploadsDirectory(call.ctx.config.dataDir), media);
+}
+
+/**
+ * `wp.deletePost` and its alias `wp.deleteFile` delete a post or an attachment, as in WordPress.
+ * Posts and attachments are numbered apart in Latchkey, so one id can name both: the method's
+ * name decides which is meant first (a post for `wp.deletePost`, the file for `wp.deleteFile`).
+ */
+const deleteAnyHandler =
+  (first: 'post' | 'attachment') =>
+  async (call: AuthenticatedCall): Promise<XmlRpcValue> => {
+    const id = intParam(call, 3, 'post_id');
+    const asPost = async () => {
+      const post = await loadPost(call.ctx, id);
+      if (post) await deleteOrTrashAs(call, post);
+      return post !== undefined;
+    };
+    const asAttachment = async () => {
+      const media = await findMedia(call.ctx.db, id);
+      if (media) await deleteAttachmentAs(call, media);
+      return media !== undefined;
+    };
+    const [one, other] = first === 'post' ? [asPost, asAttachment] : [asAttachment, asPost];
+    if (!(await one()) && !(await other())) throw invalidPostId();
+    return true;
+  };
+
+const postFieldsParam = (call: AuthenticatedCall, index: number): string[] =>
+  fieldsParam(call, index, DEFAULT_POST_FIELDS);
 
 /** metaWeblog, Blogger and Movable Type post methods, and WordPress's `wp.*Post*`. */
 export const postMethods: MethodTable = {
@@ -249,7 +297,7 @@ export const postMethods: MethodTable = {
     minArgs: 4,
     handler: async (call) => {
       const post = await editablePost(call, intParam(call, 3, 'post_id'));
-      const fields = fieldsParam(call, 4);
+      const fields = postFieldsParam(call, 4);
       const terms = await termsOfPosts(call.ctx, [post.id]);
       return wpPost(post, terms.get(post.id), fields, await shapeContext(call.ctx));
     },
@@ -261,7 +309,7 @@ export const postMethods: MethodTable = {
     handler: async (call) => {
       const user = call.principal.user;
       const filter = structParam(call, 3, 'filter');
-      const fields = fieldsParam(call, 4);
+      const fields = postFieldsParam(call, 4);
       const type = memberString(filter, 'post_type') ?? 'post';
       if (type !== 'post' && type !== 'page') throw new XmlRpcFault(403, 'Invalid post type.');
       if (!typeCan(user, type, 'edit_posts'))
@@ -321,7 +369,48 @@ export const postMethods: MethodTable = {
     tier: 'content',
     credentials: BLOG_USER_PASS,
     minArgs: 4,
-    handler: deleteHandler(3),
+    handler: deleteAnyHandler('post'),
+  },
+  'wp.deleteFile': {
+    tier: 'content',
+    credentials: BLOG_USER_PASS,
+    minArgs: 4,
+    handler: deleteAnyHandler('attachment'),
+  },
+  // Latchkey keeps no revisions: every post has none, and there is none to restore.
+  'wp.getRevisions': {
+    tier: 'content',
+    credentials: BLOG_USER_PASS,
+    minArgs: 4,
+    handler: async (call) => {
+      const post = await loadPost(call.ctx, intParam(call, 3, 'post_id'));
+      fieldsParam(call, 4, []); // checked, though no revision has fields to show
+      if (!post) throw invalidPostId();
+      if (!canEditPost(call.principal.user, post))
+        throw notPermitted('Sorry, you are not allowed to edit posts.');
+      return [];
+    },
+  },
+  'wp.restoreRevision': {
+    tier: 'content',
+    credentials: BLOG_USER_PASS,
+    minArgs: 4,
+    handler: async (call) => {
+      intParam(call, 3, 'revision_id');
+      throw invalidPostId();
+    },
+  },
+  // Trackbacks are comments in WordPress; Latchkey has none. Public, as in WordPress, and only
+  // published posts are found, so the method tells nobody which drafts exist.
+  'mt.getTrackbackPings': {
+    tier: 'content',
+    credentials: null,
+    minArgs: 1,
+    handler: async (call) => {
+      const post = await loadPost(call.ctx, intParam(call, 0, 'post_id'));
+      if (!post || post.status !== 'publish') throw notFound('Sorry, no such post.');
+      return [];
+    },
   },
 };
 

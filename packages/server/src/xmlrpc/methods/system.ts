@@ -5,6 +5,9 @@ import { isStruct, newStruct, type XmlRpcValue } from '../values.js';
 /** More calls than this in one `system.multicall` is not a client, it is a flood. */
 export const MAX_MULTICALL = 1000;
 
+const isInt32 = (v: XmlRpcValue | undefined): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2_147_483_647;
+
 const faultStruct = (fault: XmlRpcFault) =>
   Object.assign(newStruct(), { faultCode: fault.faultCode, faultString: fault.faultString });
 
@@ -69,17 +72,40 @@ export function systemMethods(names: () => string[]): MethodTable {
         return results;
       },
     },
+    // WordPress lists every method here, and python-wordpress-xmlrpc refuses to call a method
+    // missing from this list; so it is the same list as system.listMethods.
     'mt.supportedMethods': {
       tier: 'content',
       credentials: null,
       minArgs: 0,
-      handler: async () => names().filter((n) => n.startsWith('mt.')),
+      handler: async () => names(),
+    },
+    // No per-post text filters, as in WordPress.
+    'mt.supportedTextFilters': {
+      tier: 'content',
+      credentials: null,
+      minArgs: 0,
+      handler: async () => [],
     },
     'demo.sayHello': {
       tier: 'content',
       credentials: null,
       minArgs: 0,
       handler: async () => 'Hello!',
+    },
+    'demo.addTwoNumbers': {
+      tier: 'content',
+      credentials: null,
+      minArgs: 0,
+      handler: async (call: XmlRpcCall) => {
+        const [a, b] = call.params;
+        if (call.params.length !== 2 || !isInt32(a) || !isInt32(b))
+          throw new XmlRpcFault(
+            400,
+            'Invalid arguments passed to this XML-RPC method. Requires two integers.',
+          );
+        return a + b;
+      },
     },
   };
 }
