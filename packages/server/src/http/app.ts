@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -242,18 +242,31 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
       .header('cache-control', 'public, max-age=3600')
       .send(SITE_JS),
   );
-  // The package's export map hides its browser bundle; find it beside the ESM entry.
-  const webauthnBrowser = readFileSync(
-    path.join(
-      path.dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser'))),
-      '../dist/bundle/index.umd.min.js',
-    ),
+  // @simplewebauthn/browser exports one entry, its ES module: serve that entry and the modules
+  // it imports (its own folder, read once; nothing else is reachable), and a module of ours
+  // that hands the two functions the site script calls to the page.
+  const webauthnDir = path.dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
+  const webauthnModules = new Map(
+    readdirSync(webauthnDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => [file.split(path.sep).join('/'), readFileSync(path.join(webauthnDir, file))]),
   );
-  app.get('/assets/simplewebauthn-browser.js', async (_request, reply) =>
+  const javascript = (reply: FastifyReply, body: string | Buffer) =>
     reply
       .type('text/javascript; charset=utf-8')
       .header('cache-control', 'public, max-age=86400')
-      .send(webauthnBrowser),
+      .send(body);
+  app.get('/assets/simplewebauthn/*', async (request, reply) => {
+    const file = webauthnModules.get((request.params as { '*': string })['*']);
+    if (!file) throw new HttpError(404, 'latchkey_not_found', 'Not found.');
+    return javascript(reply, file);
+  });
+  app.get('/assets/simplewebauthn-browser.js', async (_request, reply) =>
+    javascript(
+      reply,
+      "import { startAuthentication, startRegistration } from '/assets/simplewebauthn/index.js';\n" +
+        'window.SimpleWebAuthnBrowser = { startAuthentication, startRegistration };\n',
+    ),
   );
   app.get('/assets/avatar.svg', async (_request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(AVATAR_SVG),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import QRCode from 'qrcode';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -49,6 +48,7 @@ import {
   type TwoFactorState,
 } from './state.js';
 import { DEFAULT_TOTP_WINDOW, generateTotpSecret, totpUri, verifyTotp } from './totp.js';
+import { otpauthQrSvg } from './qrCode.js';
 
 export interface TwoFactorDeps {
   db: Kysely<Database>;
@@ -195,12 +195,7 @@ export function createTwoFactor(deps: TwoFactorDeps) {
   /** What an authenticator app needs: the secret, its otpauth URI and that URI as a QR code (SVG). */
   async function totpSetupView(user: User, secret: string) {
     const uri = totpUri(await deps.siteName(), user.login, secret);
-    const qrSvg = await QRCode.toString(uri, {
-      type: 'svg',
-      errorCorrectionLevel: 'M',
-      margin: 2,
-    });
-    return { secret, otpauth_uri: uri, qr_svg: qrSvg };
+    return { secret, otpauth_uri: uri, qr_svg: otpauthQrSvg(uri) };
   }
 
   const service = {

@@ -40,6 +40,29 @@ describe('operations: health, metrics, headers, logs', () => {
     expect(await ok.text()).toContain('latchkey_http_request_duration_seconds');
   });
 
+  it('serves the WebAuthn browser module through its exported entry, and nothing beside it', async () => {
+    const shim = await fetch(`${server.url}/assets/simplewebauthn-browser.js`);
+    expect(shim.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await shim.text()).toContain("from '/assets/simplewebauthn/index.js'");
+    const entry = await fetch(`${server.url}/assets/simplewebauthn/index.js`);
+    expect(entry.status).toBe(200);
+    expect(await entry.text()).toContain("export * from './methods/startAuthentication.js'");
+    const imported = await fetch(
+      `${server.url}/assets/simplewebauthn/methods/startAuthentication.js`,
+    );
+    expect(imported.status).toBe(200);
+    for (const path of [
+      '/assets/simplewebauthn/../package.json',
+      '/assets/simplewebauthn/%2e%2e/package.json',
+      '/assets/simplewebauthn/index.d.ts',
+      '/assets/simplewebauthn/package.json',
+    ]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(404);
+      await response.arrayBuffer();
+    }
+  });
+
   it('every page forbids framing and sniffing and sets a strict CSP', async () => {
     for (const pathname of ['/', '/login', '/no-such-page']) {
       const response = await fetch(`${server.url}${pathname}`);

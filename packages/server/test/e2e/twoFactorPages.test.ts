@@ -104,7 +104,9 @@ describe.each(STORES)('two-factor pages ($name)', (store) => {
     expect(page.text_).toContain('Two-factor authentication is <strong>off</strong>');
     for (const id of ['totp', 'security-keys', 'email', 'backup-codes'])
       expect(page.text_).toContain(`<section class="method" id="${id}">`);
-    expect(page.text_).toContain('<script src="/assets/simplewebauthn-browser.js" defer></script>');
+    expect(page.text_).toContain(
+      '<script type="module" src="/assets/simplewebauthn-browser.js"></script>',
+    );
     expect(page.text_).toMatch(/<form[^>]*id="register-security-key"/);
     expect(page.text_).toContain('name="name" id="security-key-name"');
     expect(page.text_).toContain('data-webauthn-status');

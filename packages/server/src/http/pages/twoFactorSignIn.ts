@@ -31,7 +31,7 @@ import { sendPage } from './render.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export const WEBAUTHN_HEAD = html`<script src="/assets/simplewebauthn-browser.js" defer></script>`;
+export const WEBAUTHN_HEAD = html`<script type="module" src="/assets/simplewebauthn-browser.js"></script>`;
 
 interface Step {
   purpose: 'login' | 'reauth';
