@@ -1,3 +1,4 @@
+import { INTERACTIVE_ONLY } from '../accounts/index.js';
 /**
  * An XML-RPC fault: answered with HTTP 200 and a `<fault>` body. The negative codes are the
  * interoperability ones (xmlrpc-epi's list, which WordPress's IXR uses); the positive ones are
@@ -46,9 +47,7 @@ export const notPermitted = (message: string) => new XmlRpcFault(401, message);
 export const notFound = (message: string) => new XmlRpcFault(404, message);
 
 /** SPEC §3.2 [ours]: an application password never changes its account's password or email. */
-export const INTERACTIVE_ONLY = 'This change needs an interactive sign-in.';
-
-export const interactiveOnly = () => new XmlRpcFault(403, INTERACTIVE_ONLY);
+export const interactiveOnly = () => new XmlRpcFault(403, INTERACTIVE_ONLY.message);
 
 /** Latchkey has no comments [ours]: their writes are refused with this fault. */
 export const commentsUnsupported = () => new XmlRpcFault(405, 'Comments are not supported.');

@@ -24,8 +24,7 @@ const SETUPS = [
       ]
     : []),
 ];
-if (!redisUrl)
-  console.warn('limits under concurrency: Redis setups SKIPPED, REDIS_URL is not set');
+if (!redisUrl) console.warn('limits under concurrency: Redis setups SKIPPED, REDIS_URL is not set');
 
 const BURST = 40;
 let addressSeq = 0;

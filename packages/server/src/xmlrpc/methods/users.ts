@@ -1,6 +1,7 @@
 import {
   AccountError,
   can,
+  changesAccountCredentials,
   findUserById,
   isRole,
   listUsers,
@@ -113,15 +114,14 @@ const AUTHOR_ROLES = ['administrator', 'editor', 'author', 'contributor'] as con
  */
 function refuseAccountTakeover(principal: XmlRpcPrincipal, content: XmlRpcStruct): void {
   if (!principal.appPassword) return;
-  const current = principal.owner.email.trim().toLowerCase();
-  const emailChange = ['email', 'user_email'].some((key) => {
-    const value = memberString(content, key);
-    return value !== undefined && value.trim().toLowerCase() !== current;
-  });
-  const passwordChange = ['password', 'user_pass'].some(
-    (key) => (memberString(content, key) ?? '') !== '',
-  );
-  if (emailChange || passwordChange) throw interactiveOnly();
+  const given = (...keys: string[]) =>
+    keys.map((key) => memberString(content, key)).find((v) => v !== undefined && v !== '');
+  const change = {
+    email: given('email', 'user_email')?.trim(),
+    password: given('password', 'user_pass'),
+  };
+  // The same rule as REST's (accounts/interactiveOnly.ts).
+  if (changesAccountCredentials(principal.owner, change)) throw interactiveOnly();
 }
 
 const isWebAddress = (text: string) => {
