@@ -22,9 +22,11 @@ export {
 export {
   hashAccountPassword,
   verifyAccountPassword,
+  verifyAndUpgradeAccountPassword,
   burnVerificationTime,
   MAX_PASSWORD_LENGTH,
 } from './passwordHash.js';
+export { isLegacyAccountHash } from './legacyPasswordHash.js';
 export { AccountError } from './errors.js';
 export {
   changesAccountCredentials,

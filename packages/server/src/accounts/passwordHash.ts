@@ -1,4 +1,11 @@
 import { hash, verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+import {
+  isLegacyAccountHash,
+  replaceLegacyAccountHash,
+  verifyLegacyAccountHash,
+} from './legacyPasswordHash.js';
 
 // OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane. @node-rs/argon2 runs in its own
 // thread pool, so hashing never blocks the event loop.
@@ -15,12 +22,42 @@ export async function verifyAccountPassword(
   storedHash: string,
   password: string,
 ): Promise<boolean> {
-  if (password.length > MAX_PASSWORD_LENGTH || !storedHash.startsWith('$argon2')) return false;
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  if (isLegacyAccountHash(storedHash)) {
+    // phpass and bcrypt are faster than argon2id: spend the argon2id time as well, so the
+    // response time does not tell which accounts were imported and not signed in since.
+    const [ok] = await Promise.all([
+      verifyLegacyAccountHash(storedHash, password),
+      burnVerificationTime(password),
+    ]);
+    return ok;
+  }
+  if (!storedHash.startsWith('$argon2')) return false;
   try {
     return await verify(storedHash, password);
   } catch {
     return false;
   }
+}
+
+/**
+ * Verifies the account password at sign-in; an imported WordPress hash that matches is
+ * re-hashed to argon2id on the spot (SPEC §13).
+ */
+export async function verifyAndUpgradeAccountPassword(
+  db: Kysely<Database>,
+  user: { id: number; passwordHash: string },
+  password: string,
+): Promise<boolean> {
+  const ok = await verifyAccountPassword(user.passwordHash, password);
+  if (ok && isLegacyAccountHash(user.passwordHash))
+    await replaceLegacyAccountHash(
+      db,
+      user.id,
+      user.passwordHash,
+      await hashAccountPassword(password),
+    );
+  return ok;
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import {
   burnVerificationTime,
   findUserByLoginOrEmail,
-  verifyAccountPassword,
+  verifyAndUpgradeAccountPassword,
   type User,
 } from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
@@ -54,7 +54,7 @@ export async function signInWithPassword(
   }
 
   let passwordOk = false;
-  if (user) passwordOk = await verifyAccountPassword(user.passwordHash, attempt.pwd);
+  if (user) passwordOk = await verifyAndUpgradeAccountPassword(db, user, attempt.pwd);
   else await burnVerificationTime(attempt.pwd);
 
   if (!user || !passwordOk) {

@@ -48,6 +48,7 @@ import {
   type TwoFactorState,
 } from './state.js';
 import { DEFAULT_TOTP_WINDOW, generateTotpSecret, totpUri, verifyTotp } from './totp.js';
+import { consumeImportedBackupCode } from './importedBackupCodes.js';
 import { otpauthQrSvg } from './qrCode.js';
 
 export interface TwoFactorDeps {
@@ -381,7 +382,8 @@ export function createTwoFactor(deps: TwoFactorDeps) {
             .where('code_hash', '=', codeHash('backup', user.id, code))
             .where('used_at', 'is', null)
             .executeTakeFirst();
-          return Number(result.numUpdatedRows) > 0;
+          if (Number(result.numUpdatedRows) > 0) return true;
+          return consumeImportedBackupCode(db, user.id, code, now);
         }
         case 'webauthn': {
           const expected = input.challenge?.webauthnChallenge;
