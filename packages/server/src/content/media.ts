@@ -6,7 +6,7 @@ import type { MediaTable } from '../store/schema.js';
 import { ContentError } from './errors.js';
 import { likePattern, readableCondition, type ContentListQuery, type PostReader } from './posts.js';
 import { retryOnSlugConflict, sanitizeSlug, uniqueSlug } from './slugs.js';
-import { isDbId, listOffset } from './ids.js';
+import { allocateContentId, isDbId, listOffset } from './ids.js';
 import {
   FILE_TYPE_REFUSED,
   imageSize,
@@ -130,6 +130,7 @@ export async function createMedia(
       return db
         .insertInto('media')
         .values({
+          id: await allocateContentId(db),
           author_id: input.authorId,
           post_id: input.postId ?? 0,
           file,

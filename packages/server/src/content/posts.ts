@@ -9,7 +9,7 @@ import {
 import type { Database } from '../store/index.js';
 import type { PostsTable } from '../store/schema.js';
 import { retryOnSlugConflict, sanitizeSlug, uniqueSlug } from './slugs.js';
-import { isDbId, listOffset } from './ids.js';
+import { allocateContentId, isDbId, listOffset } from './ids.js';
 
 export type PostType = 'post' | 'page';
 export const POST_STATUSES = ['publish', 'future', 'draft', 'pending', 'private', 'trash'] as const;
@@ -157,6 +157,7 @@ export async function createPost(db: Kysely<Database>, input: NewPost, now: numb
       const row = await tx
         .insertInto('posts')
         .values({
+          id: await allocateContentId(tx),
           type: input.type,
           author_id: input.authorId,
           status,

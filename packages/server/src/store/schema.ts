@@ -205,6 +205,21 @@ export interface MediaTable {
   ping_status: string;
   date: number;
   modified: number;
+  /** Imported from WordPress: the attachment's original URL (the file is not copied). */
+  source_url: Generated<string | null>;
+}
+
+/** Which Latchkey row each imported WordPress user, term, post and attachment became. */
+export interface WordpressImportIdsTable {
+  site: string;
+  kind: string;
+  source_id: number;
+  target_id: number;
+}
+
+/** Ids for posts, pages and attachments, shared as in WordPress's one `wp_posts` table. */
+export interface ContentIdsTable {
+  id: Generated<number>;
 }
 
 export interface Database {
@@ -223,4 +238,6 @@ export interface Database {
   terms: TermsTable;
   term_relationships: TermRelationshipsTable;
   media: MediaTable;
+  content_ids: ContentIdsTable;
+  wordpress_import_ids: WordpressImportIdsTable;
 }

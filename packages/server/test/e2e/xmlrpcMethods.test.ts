@@ -699,18 +699,12 @@ describe.each(STORES)('XML-RPC methods real clients call ($name)', (store) => {
   });
 
   describe('media', () => {
-    /** Uploads until the attachment's id names no post, so wp.deletePost can only mean it. */
-    async function uploadWithFreeId(user: string, password: string, name: string) {
-      for (let i = 0; i < 50; i++) {
-        const up = await rpcValue(server, 'wp.uploadFile', 1, user, password, {
-          name: `${name}-${i}.png`,
-          type: 'image/png',
-          bits: PNG,
-        });
-        if (!(await findPost(db(), Number(up.id)))) return up;
-      }
-      throw new Error('no free attachment id');
-    }
+    const upload = (user: string, password: string, name: string) =>
+      rpcValue(server, 'wp.uploadFile', 1, user, password, {
+        name: `${name}.png`,
+        type: 'image/png',
+        bits: PNG,
+      });
 
     it('getMediaItem and getMediaLibrary with the npm wordpress package', async () => {
       const wp = wpClient('admin', adminAp.password);
@@ -754,7 +748,7 @@ describe.each(STORES)('XML-RPC methods real clients call ($name)', (store) => {
     });
 
     it('wp.deletePost on an attachment deletes it and its file, as WordPress does', async () => {
-      const up = await uploadWithFreeId('admin', adminAp.password, 'doomed');
+      const up = await upload('admin', adminAp.password, 'doomed');
       expect((await fetch(up.url)).status).toBe(200);
       const [refused] = await library('writer', authorAp.password, [
         { method: 'wp.deletePost', args: [Number(up.id)] },
@@ -775,41 +769,38 @@ describe.each(STORES)('XML-RPC methods real clients call ($name)', (store) => {
       expect((await fetch(up.url)).status).toBe(404);
 
       // The wordpress package's deletePost, on an author's own upload.
-      const own = await uploadWithFreeId('writer', authorAp.password, 'own');
+      const own = await upload('writer', authorAp.password, 'own');
       const wp = wpClient('writer', authorAp.password);
       expect((await promised((cb) => wp.deletePost(own.id, cb))).value).toBe(true);
       expect(await findMedia(db(), Number(own.id))).toBeUndefined();
     });
 
-    it('an id naming a post and an attachment: wp.deletePost means the post, wp.deleteFile the file', async () => {
+    it('posts, pages and attachments share one id space, so wp.deletePost of an id means one thing', async () => {
       const creds = asAdmin();
-      let postId = Number(
-        await rpcValue(server, 'wp.newPost', 1, ...creds, { post_title: 'Twin' }),
-      );
-      let media = await rpcValue(server, 'wp.uploadFile', 1, ...creds, {
-        name: 'twin.png',
-        type: 'image/png',
-        bits: PNG,
-      });
-      // Posts and attachments are numbered apart: step the lower one up to the other.
-      while (postId !== Number(media.id)) {
-        if (postId < Number(media.id))
-          postId = Number(
-            await rpcValue(server, 'wp.newPost', 1, ...creds, { post_title: 'Twin' }),
-          );
-        else
-          media = await rpcValue(server, 'wp.uploadFile', 1, ...creds, {
-            name: 'twin.png',
-            type: 'image/png',
-            bits: PNG,
-          });
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push(Number(await rpcValue(server, 'wp.newPost', 1, ...creds, { post_title: 'One' })));
+        ids.push(Number((await upload('admin', adminAp.password, `one-${i}`)).id));
+        ids.push(
+          Number(
+            await rpcValue(server, 'wp.newPost', 1, ...creds, {
+              post_type: 'page',
+              post_title: 'Page',
+            }),
+          ),
+        );
       }
-      expect(await rpcValue(server, 'wp.deletePost', 1, ...creds, postId)).toBe(true);
-      expect((await findPost(db(), postId))?.status).toBe('trash');
-      expect(await findMedia(db(), postId)).toBeDefined();
-      expect(await rpcValue(server, 'wp.deleteFile', 1, ...creds, postId)).toBe(true);
-      expect(await findMedia(db(), postId)).toBeUndefined();
-      expect((await findPost(db(), postId))?.status).toBe('trash');
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      // The attachment's id names no post: deleting it deletes the file and leaves posts alone.
+      const mediaId = ids[4]!;
+      expect(await findPost(db(), mediaId)).toBeUndefined();
+      expect(await rpcValue(server, 'wp.deletePost', 1, ...creds, mediaId)).toBe(true);
+      expect(await findMedia(db(), mediaId)).toBeUndefined();
+      for (const postId of [ids[3]!, ids[5]!]) {
+        const post = await findPost(db(), postId);
+        expect(post?.status, `post ${postId}`).toBe('draft');
+      }
     });
   });
 

@@ -6,6 +6,8 @@ import * as m0004 from './0004_two_factor.js';
 import * as m0005 from './0005_authorize_codes.js';
 import * as m0006 from './0006_two_factor_attempt_lock.js';
 import * as m0007 from './0007_expiry_notice.js';
+import * as m0008 from './0008_content_ids.js';
+import * as m0009 from './0009_wordpress_import.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -25,6 +27,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005_authorize_codes': m0005,
   '0006_two_factor_attempt_lock': m0006,
   '0007_expiry_notice': m0007,
+  '0008_content_ids': m0008,
+  '0009_wordpress_import': m0009,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */
