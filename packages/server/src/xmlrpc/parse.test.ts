@@ -100,6 +100,17 @@ describe('dates', () => {
     );
     expect(parseDateTime('20261302T03:04:05')).toBeUndefined();
   });
+
+  it('reads WordPress’s zero date, which clients echo back for undated drafts, as no date', () => {
+    for (const zero of ['00000000T00:00:00', '0000-00-00T00:00:00']) {
+      const parsed = parseMethodCall(
+        call(
+          `<struct><member><name>post_date_gmt</name><value><dateTime.iso8601>${zero}</dateTime.iso8601></value></member></struct>`,
+        ),
+      );
+      expect(parsed.params[0]).toEqual({ post_date_gmt: null });
+    }
+  });
 });
 
 describe('serialize', () => {

@@ -122,6 +122,8 @@ function scalar(type: string, text: string): XmlRpcValue {
       return n;
     }
     case 'dateTime.iso8601': {
+      // WordPress's "no date" (an undated draft's GMT date), which clients echo back: empty.
+      if (/^\s*0000-?00-?00T00:00:00\s*$/.test(text)) return null;
       const date = parseDateTime(text);
       if (!date) throw invalidRequest('<dateTime.iso8601> holds no date.');
       return date;
