@@ -35,6 +35,8 @@ export interface Media {
   pingStatus: string;
   date: number;
   modified: number;
+  /** Imported from WordPress: the original URL, where the file still is (else null). */
+  sourceUrl: string | null;
 }
 
 export function toMedia(row: Selectable<MediaTable>): Media {
@@ -56,6 +58,7 @@ export function toMedia(row: Selectable<MediaTable>): Media {
     pingStatus: row.ping_status,
     date: Number(row.date),
     modified: Number(row.modified),
+    sourceUrl: row.source_url ?? null,
   };
 }
 

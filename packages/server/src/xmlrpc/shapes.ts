@@ -79,8 +79,9 @@ export const termLink = (site: string, term: Term) =>
 
 export const termFeedLink = (site: string, term: Term) => `${termLink(site, term)}feed/`;
 
-/** Where an upload is served (what `/wp-content/uploads/…` answers). */
+/** Where an upload is served (what `/wp-content/uploads/…` answers), or an imported original. */
 export const mediaUrl = (site: string, media: Media) =>
+  media.sourceUrl ??
   `${site}/wp-content/uploads/${media.file.split('/').map(encodeURIComponent).join('/')}`;
 
 /** WordPress's `get_extended`: the part before `<!--more-->`, the rest, and the link text. */

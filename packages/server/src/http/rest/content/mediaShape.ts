@@ -10,8 +10,9 @@ export interface MediaView {
   viewer: User | undefined;
 }
 
-/** Where the file is served: `{site}/wp-content/uploads/YYYY/MM/name`. */
+/** Where the file is served: `{site}/wp-content/uploads/YYYY/MM/name`, or an imported original. */
 export function sourceUrl(siteUrl: string, media: Media): string {
+  if (media.sourceUrl !== null) return media.sourceUrl;
   return `${siteUrl}/wp-content/uploads/${media.file.split('/').map(encodeURIComponent).join('/')}`;
 }
 
