@@ -42,6 +42,9 @@ Usage:
   latchkey app-password revoke <login> <uuid> | --all
   latchkey 2fa status <login>              enabled methods, primary, recovery codes left, security keys
   latchkey 2fa reset <login>               remove every second factor and end the user's sessions
+  latchkey import-wordpress --mysql-url mysql://user:pass@host:port/db [--table-prefix wp_]
+                       [--content] [--dry-run]   users, hashes, application passwords, two-factor
+                       and settings (with --content: categories, tags, posts, pages, attachments)
 
 Every command accepts --json and the configuration options (--data-dir, --database-url, ...);
 see the README for the full table. Exit codes: 0 done, 1 refused (unknown user, ...), 2 usage or configuration error.`;
@@ -143,6 +146,17 @@ async function main(argv: string[]): Promise<number> {
         const config = parsed.config();
         await withStore(config, true, (store) => runTwoFactorCommand(store, config, command, out));
         return 0;
+      }
+      case 'import-wordpress': {
+        const { IMPORT_WORDPRESS_FLAGS, parseImportWordpressCommand, runImportWordpressCommand } =
+          await import('./importWordpressCommand.js');
+        const parsed = parseCommand(rest, IMPORT_WORDPRESS_FLAGS);
+        const command = parseImportWordpressCommand(parsed.positionals, parsed.values, process.env);
+        const config = parsed.config();
+        // A dry run writes nothing, not even migrations: it refuses a store that needs them.
+        return withStore(config, !command.dryRun, (store) =>
+          runImportWordpressCommand(store, config, command, out),
+        );
       }
       default:
         throw new UsageError(`unknown command "${command}"; run "latchkey help"`);

@@ -64,16 +64,25 @@ export async function writeSettings(
   db: Kysely<Database>,
   changes: Partial<SiteSettings>,
 ): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    for (const [name, value] of Object.entries(changes)) {
-      if (value === undefined || !(name in DEFAULT_SETTINGS)) continue;
-      const text = JSON.stringify(value);
-      await tx
-        .insertInto('settings')
-        .values({ name, value: text })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ value: text }))
-        .execute();
-    }
-  });
+  await db.transaction().execute((tx) => writeSettingRows(tx, changes));
   cache.delete(db);
+}
+
+/**
+ * The rows alone, for a caller already inside its own transaction (import-wordpress). Another
+ * process serving the same store sees the change once its short cache expires.
+ */
+export async function writeSettingRows(
+  db: Kysely<Database>,
+  changes: Partial<SiteSettings>,
+): Promise<void> {
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined || !(name in DEFAULT_SETTINGS)) continue;
+    const text = JSON.stringify(value);
+    await db
+      .insertInto('settings')
+      .values({ name, value: text })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: text }))
+      .execute();
+  }
 }
