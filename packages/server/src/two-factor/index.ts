@@ -1,11 +1,8 @@
-export {
-  createTwoFactor,
-  type TwoFactor,
-  type TwoFactorDeps,
-  type LoginChallenge,
-  type TwoFactorStatus,
-  type FailureOutcome,
-} from './service.js';
+export { createTwoFactor, type TwoFactor } from './createTwoFactor.js';
+export type { TwoFactorDeps } from './deps.js';
+export { clearLoginChallenges, type LoginChallenge } from './loginChallenges.js';
+export type { TwoFactorStatus } from './enrolmentFacts.js';
+export type { FailureOutcome } from './attempts.js';
 export { TwoFactorError } from './errors.js';
 export {
   PROVIDERS,
@@ -24,5 +21,5 @@ export {
   normalizeCode,
   secondsUntilNextAttempt,
 } from './policies.js';
-export { loadTwoFactorState, listWebauthnCredentials, clearLoginChallenges } from './state.js';
+export { loadTwoFactorState, listWebauthnCredentials } from './state.js';
 export { totpCode, verifyTotp, totpUri, generateTotpSecret } from './totp.js';

@@ -63,3 +63,11 @@ export function primaryProvider(facts: TwoFactorFacts): ProviderId | null {
   if (facts.primary && available.includes(facts.primary)) return facts.primary;
   return available.find((p) => p !== 'backup_codes') ?? available[0] ?? null;
 }
+
+/** The enabled list and primary once a provider is enabled: without a primary yet, it becomes one. */
+export function withProviderEnabled(
+  facts: Pick<TwoFactorFacts, 'enabled' | 'primary'>,
+  id: ProviderId,
+): { enabled: ProviderId[]; primary: ProviderId } {
+  return { enabled: [...facts.enabled, id], primary: facts.primary ?? id };
+}

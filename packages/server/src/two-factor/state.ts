@@ -88,6 +88,15 @@ export async function saveTwoFactorState(
     .execute();
 }
 
+/** Creates the user's row if missing, so that a conditional update after it has a row to match. */
+export async function ensureTwoFactorRow(db: Kysely<Database>, userId: number): Promise<void> {
+  await db
+    .insertInto('user_two_factor')
+    .values({ user_id: userId })
+    .onConflict((oc) => oc.column('user_id').doNothing())
+    .execute();
+}
+
 export async function countUnusedBackupCodes(
   db: Kysely<Database>,
   userId: number,
@@ -134,7 +143,5 @@ export async function listWebauthnCredentials(
   }));
 }
 
-/** Deletes every pending second-factor step of a user (their password changed or was reset). */
-export async function clearLoginChallenges(db: Kysely<Database>, userId: number): Promise<void> {
-  await db.deleteFrom('login_challenges').where('user_id', '=', userId).execute();
-}
+// Login challenges have their own module; re-exported because cli/userCommands.ts imports it from here.
+export { clearLoginChallenges } from './loginChallenges.js';
