@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { loadInstallationKey } from '../config/index.js';
 import { deriveKeys } from '../crypto/index.js';
@@ -58,6 +60,9 @@ export async function runImportWordpressCommand(
   command: ImportWordpressCommand,
   out: Output,
 ): Promise<number> {
+  // TOTP secrets are sealed with the installation key: the server must use the same one.
+  const keyFile = path.join(config.dataDir, 'installation.key');
+  const createsKey = !command.dryRun && config.secret === undefined && !existsSync(keyFile);
   try {
     const summary = await importWordpress({
       db: store.db,
@@ -72,8 +77,11 @@ export async function runImportWordpressCommand(
       content: command.content,
       dryRun: command.dryRun,
     });
-    if (out.json) out.data(summary);
-    else out.print(formatImportSummary(summary));
+    const keyNote = createsKey
+      ? `Created the installation key ${keyFile}: run latchkey serve with this data dir (or set LATCHKEY_SECRET to its key) so that imported authenticator-app secrets can be read.`
+      : undefined;
+    if (out.json) out.data(keyNote ? { ...summary, installation_key_created: keyFile } : summary);
+    else out.print(formatImportSummary(summary) + (keyNote ? `\n${keyNote}` : ''));
     return 0;
   } catch (error) {
     if (!(error instanceof WordpressImportError)) throw error;

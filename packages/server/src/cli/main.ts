@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
         const command = parseImportWordpressCommand(parsed.positionals, parsed.values, process.env);
         const config = parsed.config();
         // A dry run writes nothing, not even migrations: it refuses a store that needs them.
-        return withStore(config, !command.dryRun, (store) =>
+        return await withStore(config, !command.dryRun, (store) =>
           runImportWordpressCommand(store, config, command, out),
         );
       }
