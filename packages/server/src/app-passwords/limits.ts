@@ -1,14 +1,17 @@
 import { isRole, roleRank, type Role } from '../accounts/index.js';
+import { LatchkeyError } from '../errors/index.js';
 import type { Scope } from './records.js';
 
-/** A refused scope, ceiling or expiry; `param` names the field, as REST reports it. */
-export class CredentialLimitError extends Error {
+/**
+ * A refused scope, ceiling or expiry: an invalid parameter, named as WordPress names them
+ * (`Invalid parameter(s): scope`, with `detail`, what was expected, in `data.params`).
+ */
+export class CredentialLimitError extends LatchkeyError<'rest_invalid_param'> {
   constructor(
     readonly param: 'scope' | 'role_ceiling' | 'expires',
-    message: string,
+    readonly detail: string,
   ) {
-    super(message);
-    this.name = 'CredentialLimitError';
+    super('rest_invalid_param', `Invalid parameter(s): ${param}`, { params: { [param]: detail } });
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { keyedHash, openSecret, sealSecret } from '../crypto/index.js';
+import { LatchkeyError } from '../errors/index.js';
 import type { Database } from '../store/index.js';
 import { verifyS256 } from './pkce.js';
 
@@ -15,15 +16,7 @@ export type AuthorizeCodeErrorCode =
   | 'latchkey_pkce_mismatch';
 
 /** A refused exchange; `code` is the stable string on the wire. */
-export class AuthorizeCodeError extends Error {
-  constructor(
-    readonly code: AuthorizeCodeErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AuthorizeCodeError';
-  }
-}
+export class AuthorizeCodeError extends LatchkeyError<AuthorizeCodeErrorCode> {}
 
 export interface NewAuthorizeCode {
   userId: number;

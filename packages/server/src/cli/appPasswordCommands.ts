@@ -108,7 +108,7 @@ export async function runAppPasswordCommand(
         );
       } catch (error) {
         if (error instanceof CredentialLimitError) {
-          throw new UsageError(`invalid --${error.param.replace('_', '-')}: ${error.message}`);
+          throw new UsageError(`invalid --${error.param.replace('_', '-')}: ${error.detail}`);
         }
         throw error;
       }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { LatchkeyError } from '../errors/index.js';
 
 export type Environment = 'local' | 'development' | 'production';
 
@@ -26,8 +27,10 @@ export interface Config {
 }
 
 /** Thrown for a configuration the server must not start with; the CLI exits with code 2. */
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
+export class ConfigError extends LatchkeyError<'config_invalid'> {
+  constructor(message: string) {
+    super('config_invalid', message);
+  }
 }
 
 interface OptionSpec {

@@ -1,20 +1,15 @@
+import { LatchkeyError } from '../errors/index.js';
+
+export type ContentErrorCode =
+  | 'term_exists'
+  | 'duplicate_term_slug'
+  | 'empty_term_name'
+  | 'invalid_parent'
+  | 'file_type_refused'
+  | 'file_name_exhausted';
+
 /**
  * The content module's one error type. `code` is WordPress's wire code where it has one; the
  * HTTP layer picks the status.
  */
-export class ContentError extends Error {
-  constructor(
-    readonly code:
-      | 'term_exists'
-      | 'duplicate_term_slug'
-      | 'empty_term_name'
-      | 'invalid_parent'
-      | 'file_type_refused'
-      | 'file_name_exhausted',
-    message: string,
-    readonly data: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ContentError';
-  }
-}
+export class ContentError extends LatchkeyError<ContentErrorCode> {}

@@ -3,6 +3,7 @@ import { ROLE_NAMES, isRole, type Role, type User } from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import type { Database } from '../store/index.js';
 import { readSettings, writeSettings, type SiteSettings } from './index.js';
+import { LatchkeyError } from '../errors/index.js';
 
 /**
  * The site settings as `wp/v2/settings` and `/admin/settings` name them (WordPress's names where
@@ -51,14 +52,15 @@ export function publicSettings(settings: SiteSettings): PublicSettings {
 }
 
 /** A refused change: `params` names each bad setting with the reason (REST's `data.params`). */
-export class SettingsError extends Error {
+export type SettingsErrorCode = 'rest_invalid_param' | 'latchkey_requires_own_second_factor';
+
+export class SettingsError extends LatchkeyError<SettingsErrorCode> {
   constructor(
-    readonly code: 'rest_invalid_param' | 'latchkey_requires_own_second_factor',
+    code: SettingsErrorCode,
     message: string,
     readonly params: Record<string, string> = {},
   ) {
-    super(message);
-    this.name = 'SettingsError';
+    super(code, message, code === 'rest_invalid_param' ? { params } : {});
   }
 }
 

@@ -22,6 +22,7 @@ import { userMethods } from './methods/users.js';
 import { parseMethodCall } from './parse.js';
 import { faultResponse, methodResponse } from './serialize.js';
 import type { XmlRpcValue } from './values.js';
+import { wireOf } from '../errors/index.js';
 
 /** Every method Latchkey answers, with its tier (SPEC §8). `pingback.*` are not offered. */
 export function xmlrpcMethods(): MethodTable {
@@ -76,6 +77,9 @@ async function invoke(
     return await authenticated(method, call);
   } catch (error) {
     if (error instanceof XmlRpcFault) throw error;
+    // A domain error becomes its fault (errors/wire.ts): WordPress's 500 for a refused write.
+    const wire = wireOf(error);
+    if (wire) throw new XmlRpcFault(wire.fault, wire.message);
     // Unexpected: logged, and a fault for this call only (a multicall goes on).
     ctx.logger.error({ err: error, method: methodName }, 'xml-rpc method failed');
     throw new XmlRpcFault(INTERNAL_ERROR, 'server error. internal xml-rpc error.');

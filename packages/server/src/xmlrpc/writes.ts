@@ -382,23 +382,18 @@ async function write(
   existing: Post | undefined,
 ): Promise<Post> {
   assertNotEmpty(type, changes, existing);
-  try {
-    if (existing) return await updatePost(ctx.db, existing, changes, ctx.now());
-    return await createPost(
-      ctx.db,
-      {
-        ...changes,
-        date: changes.date ?? undefined,
-        type,
-        authorId: changes.authorId ?? user.id,
-        status: changes.status ?? 'draft',
-      },
-      ctx.now(),
-    );
-  } catch (error) {
-    if (error instanceof ContentError) throw new XmlRpcFault(500, error.message);
-    throw error;
-  }
+  if (existing) return updatePost(ctx.db, existing, changes, ctx.now());
+  return createPost(
+    ctx.db,
+    {
+      ...changes,
+      date: changes.date ?? undefined,
+      type,
+      authorId: changes.authorId ?? user.id,
+      status: changes.status ?? 'draft',
+    },
+    ctx.now(),
+  );
 }
 
 /** Blogger's content: `<title>…</title><category>1,2</category>` then the body (WordPress's reading). */

@@ -179,7 +179,7 @@ export function registerApplicationPasswordPages(app: FastifyInstance, ctx: AppC
         );
       } catch (error) {
         if (error instanceof CredentialLimitError)
-          throw new HttpError(400, 'rest_invalid_param', error.message);
+          throw new HttpError(400, 'rest_invalid_param', error.detail);
         throw error;
       }
       const created = await createApplicationPassword(

@@ -301,7 +301,7 @@ export function registerAuthorizeApplicationPages(app: FastifyInstance, ctx: App
       if (error instanceof CredentialLimitError)
         return screen(request, reply, signedIn, authorize, path, {
           ...values,
-          error: error.message,
+          error: error.detail,
         });
       throw error;
     }

@@ -6,7 +6,6 @@ import {
   findApplicationPassword,
   isAppIdBlocked,
   parseCredentialLimits,
-  CredentialLimitError,
   listApplicationPasswords,
   renameApplicationPassword,
   sanitizeApplicationPasswordName,
@@ -221,28 +220,19 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
       creator && req.auth.user && roleRank(req.auth.user.role) < roleRank(owner.role)
         ? req.auth.user.role
         : owner.role;
-    try {
-      const limits = parseCredentialLimits(
-        { scope: req.args.scope, roleCeiling: req.args.role_ceiling, expires: req.args.expires },
-        reachableRole,
-        ctx.now(),
-        creator?.scope ?? 'full',
-      );
-      if (creator?.roleCeiling && limits.roleCeiling === null && isRole(creator.roleCeiling)) {
-        limits.roleCeiling = creator.roleCeiling;
-      }
-      if (creator?.expires && (limits.expires === null || limits.expires > creator.expires)) {
-        limits.expires = creator.expires;
-      }
-      return { name, ...limits };
-    } catch (error) {
-      if (error instanceof CredentialLimitError) {
-        throw new HttpError(400, 'rest_invalid_param', `Invalid parameter(s): ${error.param}`, {
-          params: { [error.param]: error.message },
-        });
-      }
-      throw error;
+    const limits = parseCredentialLimits(
+      { scope: req.args.scope, roleCeiling: req.args.role_ceiling, expires: req.args.expires },
+      reachableRole,
+      ctx.now(),
+      creator?.scope ?? 'full',
+    );
+    if (creator?.roleCeiling && limits.roleCeiling === null && isRole(creator.roleCeiling)) {
+      limits.roleCeiling = creator.roleCeiling;
     }
+    if (creator?.expires && (limits.expires === null || limits.expires > creator.expires)) {
+      limits.expires = creator.expires;
+    }
+    return { name, ...limits };
   };
 
   registry.register({

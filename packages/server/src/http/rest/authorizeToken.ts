@@ -81,11 +81,9 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
               ctx.now(),
             );
           } catch (error) {
-            if (!(error instanceof AuthorizeCodeError)) {
-              await limit.release();
-              throw error;
-            }
-            throw new HttpError(400, error.code, error.message);
+            // A refused code stays counted as a failed credential; anything else is not one.
+            if (!(error instanceof AuthorizeCodeError)) await limit.release();
+            throw error;
           }
           await limit.release();
           // Revoked, or its owner disabled, in the minute since approval: nothing to hand out.

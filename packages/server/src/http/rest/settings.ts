@@ -2,14 +2,12 @@ import { can } from '../../accounts/index.js';
 import { readSettings } from '../../settings/index.js';
 import {
   SETTING_NAMES,
-  SettingsError,
   applySettingsChange,
   publicSettings,
   type SettingName,
 } from '../../settings/applySettingsChange.js';
 import { clientIp } from '../clientAddress.js';
 import type { AppContext } from '../context.js';
-import { HttpError } from '../errors.js';
 import type { ArgSpec } from './args.js';
 import type { Permission, RestRegistry } from './registry.js';
 import { denied } from './users.js';
@@ -73,35 +71,24 @@ export function registerSettingsRoutes(ctx: AppContext, registry: RestRegistry):
           const actor = req.auth.user!;
           const input: Partial<Record<SettingName, unknown>> = {};
           for (const name of SETTING_NAMES) if (name in req.args) input[name] = req.args[name];
-          try {
-            const result = await applySettingsChange({
-              db: ctx.db,
-              actor,
-              actorUsesTwoFactor: () => ctx.twoFactor.usesTwoFactor(actor),
-              input,
-              audit: {
-                ip: clientIp(req.raw),
-                userAgent: String(req.raw.headers['user-agent'] ?? ''),
-                credential:
-                  req.auth.via === 'cookie'
-                    ? `session:${req.auth.session?.id}`
-                    : req.auth.via === 'application_password'
-                      ? `app_password:${req.auth.appPassword?.uuid}`
-                      : req.auth.via,
-              },
-              now: ctx.now(),
-            });
-            return { body: result.settings };
-          } catch (error) {
-            if (error instanceof SettingsError)
-              throw new HttpError(
-                400,
-                error.code,
-                error.message,
-                error.code === 'rest_invalid_param' ? { params: error.params } : {},
-              );
-            throw error;
-          }
+          const result = await applySettingsChange({
+            db: ctx.db,
+            actor,
+            actorUsesTwoFactor: () => ctx.twoFactor.usesTwoFactor(actor),
+            input,
+            audit: {
+              ip: clientIp(req.raw),
+              userAgent: String(req.raw.headers['user-agent'] ?? ''),
+              credential:
+                req.auth.via === 'cookie'
+                  ? `session:${req.auth.session?.id}`
+                  : req.auth.via === 'application_password'
+                    ? `app_password:${req.auth.appPassword?.uuid}`
+                    : req.auth.via,
+            },
+            now: ctx.now(),
+          });
+          return { body: result.settings };
         },
       },
     ],

@@ -111,16 +111,6 @@ async function requireParent(ctx: AppContext, taxonomy: Taxonomy, parent: number
     throw new XmlRpcFault(403, 'Parent term does not exist.');
 }
 
-/** `wp.newTerm` / `wp.editTerm`: WordPress's term errors are fault 500 with their message. */
-async function termWrite<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (error instanceof ContentError) throw new XmlRpcFault(500, error.message);
-    throw error;
-  }
-}
-
 function termName(struct: XmlRpcStruct): string | undefined {
   const name = memberString(struct, 'name');
   if (name === undefined) return undefined;
@@ -294,15 +284,13 @@ export const termMethods: MethodTable = {
         await requireParent(call.ctx, taxonomy, parent);
       }
       const description = memberString(struct, 'description');
-      const term = await termWrite(() =>
-        createTerm(call.ctx.db, {
-          taxonomy,
-          name,
-          slug: memberString(struct, 'slug') || undefined,
-          description: description === undefined ? '' : cleanDescription(user, description),
-          parent: parent ?? 0,
-        }),
-      );
+      const term = await createTerm(call.ctx.db, {
+        taxonomy,
+        name,
+        slug: memberString(struct, 'slug') || undefined,
+        description: description === undefined ? '' : cleanDescription(user, description),
+        parent: parent ?? 0,
+      });
       return String(term.id);
     },
   },
@@ -334,7 +322,7 @@ export const termMethods: MethodTable = {
       if (description !== undefined) changes.description = cleanDescription(user, description);
       const slug = memberString(struct, 'slug');
       if (slug !== undefined) changes.slug = slug;
-      await termWrite(() => updateTerm(call.ctx.db, term, changes));
+      await updateTerm(call.ctx.db, term, changes);
       return true;
     },
   },

@@ -1,5 +1,4 @@
 import {
-  AccountError,
   can,
   changesAccountCredentials,
   findUserById,
@@ -277,12 +276,7 @@ export const userMethods: MethodTable = {
       const content = structParam(call, 3, 'content_struct');
       refuseAccountTakeover(principal, content);
       const owner = (await findUserById(ctx.db, principal.owner.id)) ?? principal.owner;
-      try {
-        await updateUser(ctx.db, owner, profileChanges(principal.user, content));
-      } catch (error) {
-        if (error instanceof AccountError) throw new XmlRpcFault(500, error.message);
-        throw error;
-      }
+      await updateUser(ctx.db, owner, profileChanges(principal.user, content));
       return true;
     },
   },

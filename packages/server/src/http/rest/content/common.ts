@@ -5,12 +5,12 @@ import {
   type PostType as CapPostType,
   type User,
 } from '../../../accounts/index.js';
-import { ContentError, parseRestDate, type PostReader } from '../../../content/index.js';
+import { parseRestDate, type PostReader } from '../../../content/index.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../errors.js';
 import { validateArgs, type ArgSpecs } from '../args.js';
 import { apiRoot } from '../dispatch.js';
-import type { RestRequest, RestResult } from '../registry.js';
+import type { RestRequest } from '../registry.js';
 import { denied } from '../users.js';
 
 export type Context = 'view' | 'edit' | 'embed';
@@ -163,34 +163,6 @@ export function bracketArrayArgs(req: RestRequest, specs: ArgSpecs): void {
     if (!spec || (req.args[name] !== undefined && req.args[name] !== spec.default)) continue;
     Object.assign(req.args, validateArgs({ [name]: spec }, { [name]: value }));
   }
-}
-
-const CONTENT_STATUS: Record<ContentError['code'], number> = {
-  term_exists: 400,
-  duplicate_term_slug: 400,
-  empty_term_name: 400,
-  invalid_parent: 400,
-  file_type_refused: 400,
-  file_name_exhausted: 409,
-};
-
-/** Content errors on the wire, with WordPress's codes; the status is chosen here. */
-export function contentHttpError(error: ContentError): HttpError {
-  return new HttpError(CONTENT_STATUS[error.code], error.code, error.message, error.data);
-}
-
-/** Runs a handler, turning content errors into REST errors. */
-export function guarded(
-  handler: (req: RestRequest) => Promise<RestResult>,
-): (req: RestRequest) => Promise<RestResult> {
-  return async (req) => {
-    try {
-      return await handler(req);
-    } catch (error) {
-      if (error instanceof ContentError) throw contentHttpError(error);
-      throw error;
-    }
-  };
 }
 
 /** One lookup per request and id, shared by permission checks, the `Allow` header and the handler. */

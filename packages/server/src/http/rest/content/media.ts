@@ -33,7 +33,6 @@ import {
   dateArg,
   denied,
   forbidden,
-  guarded,
   idOf,
   intList,
   PAGING_ARGS,
@@ -321,7 +320,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             );
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const { timezone } = await readSettings(ctx.db);
           const page = req.args.page as number;
           const perPage = req.args.per_page as number;
@@ -372,7 +371,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             body: await Promise.all(media.map((m) => resource(req, m, context))),
             headers: collectionHeaders(req, 'wp/v2/media', page, perPage, total),
           };
-        }),
+        },
       },
       {
         methods: ['POST'],
@@ -390,7 +389,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             );
           return (await parentProblem(req)) ?? true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const user = req.auth.user!;
           let upload: Upload | undefined;
           try {
@@ -433,7 +432,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
               );
             throw error;
           }
-        }),
+        },
       },
     ],
   });
@@ -464,11 +463,11 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             );
           return (await canRead(req, media)) ? true : forbidden(req);
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const media = await loadMedia(req, idOf(req));
           if (!media) throw invalidId();
           return { body: await resource(req, media, contextOf(req)) };
-        }),
+        },
       },
       {
         methods: ['POST', 'PUT', 'PATCH'],
@@ -484,14 +483,14 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             return (await parentProblem(req)) ?? true;
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const media = await loadMedia(req, idOf(req));
           if (!media) throw invalidId();
           const changes = await changesOf(req, req.auth.user!);
           return {
             body: await resource(req, await updateMedia(ctx.db, media, changes, ctx.now()), 'edit'),
           };
-        }),
+        },
       },
       {
         methods: ['DELETE'],
@@ -510,7 +509,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             ? true
             : denied(req, 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const media = await loadMedia(req, idOf(req));
           if (!media) throw invalidId();
           if (req.args.force !== true)
@@ -522,7 +521,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
           const previous = await resource(req, media, 'edit');
           await deleteMedia(ctx.db, uploadsDir, media);
           return { body: { deleted: true, previous } };
-        }),
+        },
       },
     ],
   });

@@ -36,7 +36,6 @@ import {
   dateArg,
   denied,
   forbidden,
-  guarded,
   idOf,
   intList,
   PAGING_ARGS,
@@ -409,7 +408,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             );
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const { timezone } = await readSettings(ctx.db);
           const orderBy = req.args.orderby as PostOrderBy;
           if (orderBy === 'relevance' && !req.args.search)
@@ -476,7 +475,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             body: await resources(req, posts, contextOf(req)),
             headers: collectionHeaders(req, `wp/v2/${base}`, page, perPage, total),
           };
-        }),
+        },
       },
       {
         methods: ['POST'],
@@ -500,7 +499,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             );
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const user = req.auth.user!;
           const changes = await prepare(req, undefined);
           assertNotEmpty(changes, undefined);
@@ -520,7 +519,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             body: await resource(req, post, 'edit'),
             headers: { location: `${site}/wp-json/wp/v2/${base}/${post.id}` },
           };
-        }),
+        },
       },
     ],
   });
@@ -562,12 +561,12 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             return new HttpError(403, 'rest_post_incorrect_password', 'Incorrect post password.');
           return canReadPost(user, post) ? true : forbidden(req);
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const post = await requirePost(req);
           const unlocked =
             typeof req.args.password === 'string' && req.args.password === post.password;
           return { body: await resource(req, post, contextOf(req), unlocked) };
-        }),
+        },
       },
       {
         methods: ['POST', 'PUT', 'PATCH'],
@@ -587,13 +586,13 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             );
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const post = await requirePost(req);
           const changes = await prepare(req, post);
           assertNotEmpty(changes, post);
           const updated = await updatePost(ctx.db, post, changes, ctx.now());
           return { body: await resource(req, updated, 'edit') };
-        }),
+        },
       },
       {
         methods: ['DELETE'],
@@ -612,7 +611,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             ? true
             : denied(req, 'rest_cannot_delete', 'Sorry, you are not allowed to delete this post.');
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const post = await requirePost(req);
           if (req.args.force === true) {
             const previous = await resource(req, post, 'edit');
@@ -623,7 +622,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             throw new HttpError(410, 'rest_already_trashed', 'The post has already been deleted.');
           const trashed = await trashPost(ctx.db, post, ctx.now());
           return { body: await resource(req, trashed, 'edit') };
-        }),
+        },
       },
     ],
   });

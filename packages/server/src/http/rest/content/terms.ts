@@ -25,7 +25,6 @@ import {
   contextOf,
   CURIES,
   denied,
-  guarded,
   idOf,
   intList,
   PAGING_ARGS,
@@ -189,7 +188,7 @@ export function registerTermRoutes(
           }
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const page = req.args.page as number;
           const perPage = req.args.per_page as number;
           const { terms, total } = await listTerms(ctx.db, {
@@ -211,7 +210,7 @@ export function registerTermRoutes(
             body: terms.map((t) => termResource(site, t, contextOf(req))),
             headers: collectionHeaders(req, `wp/v2/${base}`, page, perPage, total),
           };
-        }),
+        },
       },
       {
         methods: ['POST'],
@@ -228,7 +227,7 @@ export function registerTermRoutes(
                 'rest_cannot_create',
                 'Sorry, you are not allowed to create terms in this taxonomy.',
               ),
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const fields = await fieldsOf(req, undefined);
           const term = await createTerm(ctx.db, {
             taxonomy,
@@ -242,7 +241,7 @@ export function registerTermRoutes(
             body: termResource(site, term, 'edit'),
             headers: { location: `${site}/wp-json/wp/v2/${base}/${term.id}` },
           };
-        }),
+        },
       },
     ],
   });
@@ -273,11 +272,11 @@ export function registerTermRoutes(
             );
           return true;
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const term = await loadTerm(req, idOf(req));
           if (!term) throw invalidTerm();
           return { body: termResource(site, term, contextOf(req)) };
-        }),
+        },
       },
       {
         methods: ['POST', 'PUT', 'PATCH'],
@@ -289,12 +288,12 @@ export function registerTermRoutes(
             ? true
             : denied(req, 'rest_cannot_update', 'Sorry, you are not allowed to edit this term.');
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const term = await loadTerm(req, idOf(req));
           if (!term) throw invalidTerm();
           const updated = await updateTerm(ctx.db, term, await fieldsOf(req, term));
           return { body: termResource(site, updated, 'edit') };
-        }),
+        },
       },
       {
         methods: ['DELETE'],
@@ -313,7 +312,7 @@ export function registerTermRoutes(
             ? true
             : denied(req, 'rest_cannot_delete', 'Sorry, you are not allowed to delete this term.');
         },
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           const term = await loadTerm(req, idOf(req));
           if (!term) throw invalidTerm();
           if (req.args.force !== true)
@@ -325,7 +324,7 @@ export function registerTermRoutes(
           const previous = termResource(site, term, 'edit');
           await deleteTerm(ctx.db, term);
           return { body: { deleted: true, previous } };
-        }),
+        },
       },
     ],
   });

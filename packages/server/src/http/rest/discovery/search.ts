@@ -14,7 +14,6 @@ import type { ArgSpecs } from '../args.js';
 import {
   bracketArrayArgs,
   collectionHeaders,
-  guarded,
   intList,
   PAGING_ARGS,
   restUrl,
@@ -117,7 +116,7 @@ export function registerSearchRoute(ctx: AppContext, registry: RestRegistry): vo
       {
         methods: ['GET'],
         args: SEARCH_ARGS,
-        handler: guarded(async (req) => {
+        handler: async (req) => {
           bracketArrayArgs(req, SEARCH_ARGS);
           const page = req.args.page as number;
           const perPage = req.args.per_page as number;
@@ -157,7 +156,7 @@ export function registerSearchRoute(ctx: AppContext, registry: RestRegistry): vo
             body: items,
             headers: collectionHeaders(req, 'wp/v2/search', page, perPage, total),
           };
-        }),
+        },
       },
     ],
   });

@@ -1,0 +1,2 @@
+export { LatchkeyError } from './LatchkeyError.js';
+export { wireOf, type Wire } from './wire.js';
