@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { loadInstallationKey } from '../config/index.js';
 import { deriveKeys } from '../crypto/index.js';
-import type { Store } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
 import {
   WordpressImportError,
   formatConflicts,
   formatImportSummary,
   importWordpress,
+  migrationState,
 } from '../wordpress-import/index.js';
 import { UsageError } from './args.js';
 import type { Output } from './userCommands.js';
@@ -63,10 +65,19 @@ export async function runImportWordpressCommand(
   // TOTP secrets are sealed with the installation key: the server must use the same one.
   const keyFile = path.join(config.dataDir, 'installation.key');
   const createsKey = !command.dryRun && config.secret === undefined && !existsSync(keyFile);
+  // A dry run into a store never migrated (the usual first step) previews the import in a
+  // scratch store: with nothing in the store there is nothing to conflict with or find again.
+  let scratch: { store: Store; dir: string } | undefined;
+  if (command.dryRun && (await migrationState(store.db, store.dialect)).applied.length === 0) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-dry-run-'));
+    scratch = { store: openStore({ databaseUrl: undefined, dataDir: dir }), dir };
+    await scratch.store.migrate();
+  }
+  const target = scratch?.store ?? store;
   try {
     const summary = await importWordpress({
-      db: store.db,
-      dialect: store.dialect,
+      db: target.db,
+      dialect: target.dialect,
       // A dry run rolls back whatever it sealed: it needs no installation key, and must not
       // create one in a data dir that has none yet.
       keys: deriveKeys(
@@ -77,6 +88,10 @@ export async function runImportWordpressCommand(
       content: command.content,
       dryRun: command.dryRun,
     });
+    if (scratch)
+      summary.notes.push(
+        'The store is empty (never migrated): this dry run used a scratch store, which is gone.',
+      );
     const keyNote = createsKey
       ? `Created the installation key ${keyFile}: run latchkey serve with this data dir (or set LATCHKEY_SECRET to its key) so that imported authenticator-app secrets can be read.`
       : undefined;
@@ -96,5 +111,10 @@ export async function runImportWordpressCommand(
     console.error(`latchkey: ${error.message}`);
     if (error.conflicts.length > 0 && !out.json) console.error(formatConflicts(error.conflicts));
     return error.isUsage ? 2 : 1;
+  } finally {
+    if (scratch) {
+      await scratch.store.close();
+      rmSync(scratch.dir, { recursive: true, force: true });
+    }
   }
 }

@@ -40,12 +40,23 @@ export interface ImportSummary {
   duration_ms: number;
 }
 
-async function assertMigrated(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+/** Which migrations the store has and lacks (reads only: a dry run may ask). */
+export async function migrationState(
+  db: Kysely<Database>,
+  dialect: Dialect,
+): Promise<{ applied: string[]; pending: string[] }> {
   const migrations = await new Migrator({
     db,
     provider: migrationProvider(dialect),
   }).getMigrations();
-  const pending = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  return {
+    applied: migrations.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    pending: migrations.filter((m) => m.executedAt === undefined).map((m) => m.name),
+  };
+}
+
+async function assertMigrated(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const { pending } = await migrationState(db, dialect);
   if (pending.length > 0)
     throw new WordpressImportError(
       'store_not_migrated',

@@ -1,5 +1,6 @@
 export {
   importWordpress,
+  migrationState,
   type ImportWordpressOptions,
   type ImportSummary,
 } from './importWordpress.js';

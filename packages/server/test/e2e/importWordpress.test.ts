@@ -3,7 +3,8 @@
  * loaded into MariaDB afresh for each suite), into SQLite and PostgreSQL, checked over HTTP on a
  * running server: the people and apps of the WordPress site must not notice the move.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -619,6 +620,34 @@ describe.skipIf(!reachable && !REQUIRE_MARIADB)(
           expect(result.stderr.trim().split('\n')).toHaveLength(1);
           expect(result.stderr).not.toContain('s3cret-pw');
           noStackTrace(result.stderr);
+        }
+      });
+
+      it('a dry run into a store never migrated previews the import and leaves it unmigrated', async () => {
+        const dump = await loadDump(DUMP);
+        const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-fresh-'));
+        try {
+          const result = runCli([
+            'import-wordpress',
+            '--mysql-url',
+            dump.url,
+            '--data-dir',
+            dir,
+            '--dry-run',
+            '--json',
+          ]);
+          expect(result.status, result.stderr).toBe(0);
+          const summary = json(result);
+          expect(summary).toMatchObject({ dry_run: true, changed: false });
+          expect(summary.imported.users).toBe(FACTS.counts.users);
+          expect(summary.notes.join('\n')).toContain('scratch store');
+          // No installation key was made, and the store is still empty.
+          expect(readdirSync(dir).filter((f) => !f.startsWith('latchkey.db'))).toEqual([]);
+          const again = runCli(['migrate', '--data-dir', dir, '--json']);
+          expect(json(again).applied.length).toBeGreaterThan(0);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+          await dump.drop();
         }
       });
 
