@@ -1,4 +1,5 @@
 export { ContentError } from './errors.js';
+export { checkPostWrite, cleanPostHtml, cleanPostTitle } from './postRules.js';
 export {
   POST_STATUSES,
   DEFAULT_CATEGORY_ID,

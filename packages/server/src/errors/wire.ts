@@ -21,6 +21,8 @@ interface WireRule {
   fault: number;
   /** The code on the wire, where WordPress's differs from the domain's. */
   code?: string;
+  /** XML-RPC's fault string, where WordPress's differs from its REST message. */
+  faultMessage?: string;
 }
 
 const INVALID: WireRule = { status: 400, fault: 500 };
@@ -46,6 +48,26 @@ const WIRE: Record<DomainErrorCode, WireRule> = {
   invalid_parent: INVALID,
   file_type_refused: INVALID,
   file_name_exhausted: { status: 409, fault: 500 },
+  invalid_author: { status: 400, fault: 404, code: 'rest_invalid_author' },
+  invalid_post_parent: {
+    status: 400,
+    fault: 404,
+    code: 'rest_post_invalid_id',
+    faultMessage: 'Invalid parent ID.',
+  },
+  invalid_featured_media: {
+    status: 400,
+    fault: 404,
+    code: 'rest_invalid_featured_media',
+    faultMessage: 'Invalid attachment ID.',
+  },
+  sticky_password: {
+    status: 400,
+    fault: 401,
+    code: 'rest_invalid_field',
+    faultMessage: 'Sorry, you cannot stick a private post.',
+  },
+  empty_content: { status: 400, fault: 500 },
   // authorize codes (the exchange is REST only)
   latchkey_invalid_code: INVALID,
   latchkey_code_expired: INVALID,
@@ -68,6 +90,7 @@ const WIRE: Record<DomainErrorCode, WireRule> = {
 export interface Wire {
   status: number;
   fault: number;
+  faultMessage: string;
   code: string;
   message: string;
   data: Record<string, unknown>;
@@ -84,6 +107,7 @@ export function wireOf(error: unknown): Wire | undefined {
     fault: rule.fault,
     code: rule.code ?? error.code,
     message: error.message,
+    faultMessage: rule.faultMessage ?? error.message,
     data: error.data,
     headers: retryAfter ? { 'retry-after': String(retryAfter) } : {},
   };

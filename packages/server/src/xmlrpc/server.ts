@@ -79,7 +79,7 @@ async function invoke(
     if (error instanceof XmlRpcFault) throw error;
     // A domain error becomes its fault (errors/wire.ts): WordPress's 500 for a refused write.
     const wire = wireOf(error);
-    if (wire) throw new XmlRpcFault(wire.fault, wire.message);
+    if (wire) throw new XmlRpcFault(wire.fault, wire.faultMessage);
     // Unexpected: logged, and a fault for this call only (a multicall goes on).
     ctx.logger.error({ err: error, method: methodName }, 'xml-rpc method failed');
     throw new XmlRpcFault(INTERNAL_ERROR, 'server error. internal xml-rpc error.');

@@ -1,16 +1,14 @@
-import { can, findUserById, type User } from '../accounts/index.js';
+import { can, type User } from '../accounts/index.js';
 import {
-  ancestorIds,
+  checkPostWrite,
+  cleanPostHtml,
+  cleanPostTitle,
   ContentError,
   createPost,
   createTerm,
   existingTermIds,
-  findMedia,
-  findPost,
   htmlToText,
   listTerms,
-  sanitizePostHtml,
-  sanitizeTitleHtml,
   updatePost,
   type Post,
   type PostChanges,
@@ -20,26 +18,17 @@ import {
 } from '../content/index.js';
 import type { AppContext } from '../http/context.js';
 import { readSettings } from '../settings/index.js';
-import { notFound, notPermitted, XmlRpcFault } from './faults.js';
+import { notPermitted, XmlRpcFault } from './faults.js';
 import { memberDate, memberInt, memberList, memberString, toInt, truthy } from './method.js';
 import { typeCan } from './shapes.js';
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from './values.js';
 
 type WritableStatus = Exclude<PostStatus, 'trash'>;
 
-/** HTML from users without `unfiltered_html` is sanitised, as the REST API does. */
-function cleanHtml(user: User, text: string): string {
-  return can(user, 'unfiltered_html') ? text : sanitizePostHtml(text);
-}
-
-function cleanTitle(user: User, text: string): string {
-  return can(user, 'unfiltered_html') ? text : sanitizeTitleHtml(text);
-}
-
 /** Content with its `<!--more-->` part, each side sanitised on its own so the marker stays. */
 function contentWithMore(user: User, main: string, more: string | undefined): string {
-  const body = cleanHtml(user, main);
-  return more ? `${body}<!--more-->${cleanHtml(user, more)}` : body;
+  const body = cleanPostHtml(user, main);
+  return more ? `${body}<!--more-->${cleanPostHtml(user, more)}` : body;
 }
 
 /** The id of the term of that name (case-insensitive, as WordPress's lookup by name). */
@@ -79,38 +68,6 @@ async function tagIdFor(ctx: AppContext, given: string): Promise<number | undefi
 
 const stringsOf = (list: unknown[] | undefined): string[] =>
   (list ?? []).map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : ''));
-
-async function requireAuthor(ctx: AppContext, id: number): Promise<number> {
-  if (id <= 0 || !(await findUserById(ctx.db, id))) throw notFound('Invalid author ID.');
-  return id;
-}
-
-/** WordPress refuses a post (not a page) whose title, content and excerpt are all empty. */
-function assertNotEmpty(type: PostType, changes: PostChanges, existing: Post | undefined) {
-  if (type !== 'post') return;
-  const final = (key: 'title' | 'content' | 'excerpt') => changes[key] ?? existing?.[key] ?? '';
-  if (final('title') === '' && final('content') === '' && final('excerpt') === '')
-    throw new XmlRpcFault(500, 'Content, title, and excerpt are empty.');
-}
-
-async function pageParent(
-  ctx: AppContext,
-  parent: number,
-  existing: Post | undefined,
-): Promise<number> {
-  if (parent === 0) return 0;
-  const target = await findPost(ctx.db, parent);
-  const loops =
-    existing &&
-    (parent === existing.id || (await ancestorIds(ctx.db, parent)).includes(existing.id));
-  if (!target || target.type !== 'page' || loops) throw notFound('Invalid parent ID.');
-  return parent;
-}
-
-async function featuredMedia(ctx: AppContext, id: number): Promise<number> {
-  if (id !== 0 && !(await findMedia(ctx.db, id))) throw notFound('Invalid attachment ID.');
-  return id;
-}
 
 const openClosed = (value: XmlRpcValue | undefined): string | undefined => {
   if (value === undefined || value === null || value === '') return undefined;
@@ -158,15 +115,15 @@ export async function saveMetaWeblogPost(
           ? `Sorry, you are not allowed to change the ${noun} author as this user.`
           : `Sorry, you are not allowed to create ${plural} as this user.`,
       );
-    changes.authorId = await requireAuthor(ctx, authorId);
+    changes.authorId = authorId;
   }
   const title = memberString(struct, 'title');
-  if (title !== undefined) changes.title = cleanTitle(user, title);
+  if (title !== undefined) changes.title = cleanPostTitle(user, title);
   const description = memberString(struct, 'description');
   if (description !== undefined)
     changes.content = contentWithMore(user, description, memberString(struct, 'mt_text_more'));
   const excerpt = memberString(struct, 'mt_excerpt');
-  if (excerpt !== undefined) changes.excerpt = cleanHtml(user, excerpt);
+  if (excerpt !== undefined) changes.excerpt = cleanPostHtml(user, excerpt);
   const slug = memberString(struct, 'wp_slug');
   if (slug !== undefined && slug !== '') changes.slug = slug;
   const password = memberString(struct, 'wp_password');
@@ -211,7 +168,7 @@ export async function saveMetaWeblogPost(
     }
   } else {
     const parent = memberInt(struct, 'wp_page_parent_id');
-    if (parent !== undefined) changes.parent = await pageParent(ctx, parent, existing);
+    if (parent !== undefined) changes.parent = parent;
     const order = memberInt(struct, 'wp_page_order');
     if (order !== undefined) changes.menuOrder = order;
   }
@@ -249,7 +206,7 @@ export async function saveWpPost(
           ? 'Sorry, you are not allowed to change the post author as this user.'
           : 'Sorry, you are not allowed to create posts as this user.',
       );
-    changes.authorId = await requireAuthor(ctx, authorId);
+    changes.authorId = authorId;
   }
   const status = memberString(struct, 'post_status');
   if (status !== undefined) {
@@ -260,14 +217,14 @@ export async function saveWpPost(
     changes.status = WP_STATUSES.includes(status) ? (status as WritableStatus) : 'draft';
   }
   const title = memberString(struct, 'post_title');
-  if (title !== undefined) changes.title = cleanTitle(user, title);
+  if (title !== undefined) changes.title = cleanPostTitle(user, title);
   const content = memberString(struct, 'post_content');
   if (content !== undefined) {
     const { main, more } = splitOnMore(content);
     changes.content = contentWithMore(user, main, more);
   }
   const excerpt = memberString(struct, 'post_excerpt');
-  if (excerpt !== undefined) changes.excerpt = cleanHtml(user, excerpt);
+  if (excerpt !== undefined) changes.excerpt = cleanPostHtml(user, excerpt);
   const slug = memberString(struct, 'post_name');
   if (slug !== undefined && slug !== '') changes.slug = slug;
   const password = memberString(struct, 'post_password');
@@ -282,11 +239,11 @@ export async function saveWpPost(
   if (gmt) changes.date = gmt.toEpoch('UTC');
   else if (local) changes.date = local.toEpoch(timezone);
   const thumbnail = memberInt(struct, 'post_thumbnail');
-  if (thumbnail !== undefined) changes.featuredMedia = await featuredMedia(ctx, thumbnail);
+  if (thumbnail !== undefined) changes.featuredMedia = thumbnail;
 
   if (type === 'page') {
     const parent = memberInt(struct, 'post_parent');
-    if (parent !== undefined) changes.parent = await pageParent(ctx, parent, existing);
+    if (parent !== undefined) changes.parent = parent;
     const order = memberInt(struct, 'menu_order');
     if (order !== undefined) changes.menuOrder = order;
   } else {
@@ -296,8 +253,6 @@ export async function saveWpPost(
       const sticky = truthy(struct.sticky);
       if (sticky && !typeCan(user, 'post', 'edit_others_posts'))
         throw notPermitted('Sorry, you are not allowed to make posts sticky.');
-      if (sticky && (changes.password ?? existing?.password ?? '') !== '')
-        throw notPermitted('Sorry, you cannot stick a private post.');
       changes.sticky = sticky;
     }
   }
@@ -381,7 +336,9 @@ async function write(
   changes: PostChanges,
   existing: Post | undefined,
 ): Promise<Post> {
-  assertNotEmpty(type, changes, existing);
+  // The content rules (author, parent, featured image, sticky vs password, emptiness) decide;
+  // their refusals become WordPress's XML-RPC faults through errors/wire.ts.
+  await checkPostWrite(ctx.db, type, changes, existing, user);
   if (existing) return updatePost(ctx.db, existing, changes, ctx.now());
   return createPost(
     ctx.db,
@@ -435,8 +392,8 @@ export async function saveBloggerPost(
   const { title, categoryIds, body } = parseBloggerContent(content);
   const changes: PostChanges = {
     status: publish ? 'publish' : 'draft',
-    title: cleanTitle(user, title ?? ''),
-    content: cleanHtml(user, body),
+    title: cleanPostTitle(user, title ?? ''),
+    content: cleanPostHtml(user, body),
   };
   if (categoryIds !== undefined)
     changes.categories = await existingTermIds(ctx.db, 'category', categoryIds);
