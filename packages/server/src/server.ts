@@ -8,7 +8,6 @@ import { createTwoFactor } from './two-factor/index.js';
 import { loadInstallationKey, type Config } from './config/index.js';
 import { deriveKeys } from './crypto/index.js';
 import { buildHttpApp } from './http/app.js';
-import { notifyExpiringApplicationPasswords } from './http/notifications.js';
 import type { AppContext } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
@@ -16,6 +15,7 @@ import { createMailer, mailFromAddress } from './mail/index.js';
 import { createLimiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
 import { openStore, type Store } from './store/index.js';
+import { mailExpiryNotices } from './app-passwords/index.js';
 
 export interface LatchkeyOptions {
   now?: () => number;
@@ -34,6 +34,11 @@ export interface Latchkey {
   store: Store;
   /** Writes buffered last-used data and audit events now (also every minute and at close). */
   flush(): Promise<void>;
+  /**
+   * The hourly jobs, run now: expired sessions deleted, expiry notices mailed (each job lives in
+   * the capability that owns it; this only schedules them).
+   */
+  sweep(): Promise<{ sessionsPurged: number; expiryNotices: number }>;
   /** Starts listening; resolves to the address actually bound. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -96,14 +101,26 @@ export async function createLatchkey(
     now,
   };
   const app = await buildHttpApp(ctx);
-  const sweeper = setInterval(() => {
-    purgeExpiredSessions(store.db, now()).catch((err: unknown) =>
-      logger.warn({ err }, 'session sweep failed'),
-    );
-    notifyExpiringApplicationPasswords(ctx).catch((err: unknown) =>
-      logger.warn({ err }, 'expiry notices failed'),
-    );
-  }, 3600_000);
+  const sweep = async () => {
+    const [sessionsPurged, expiryNotices] = await Promise.all([
+      purgeExpiredSessions(store.db, now()).catch((err: unknown) => {
+        logger.warn({ err }, 'session sweep failed');
+        return 0;
+      }),
+      mailExpiryNotices({
+        db: store.db,
+        mailer,
+        logger,
+        siteUrl: config.siteUrl,
+        now: now(),
+      }).catch((err: unknown) => {
+        logger.warn({ err }, 'expiry notices failed');
+        return 0;
+      }),
+    ]);
+    return { sessionsPurged, expiryNotices };
+  };
+  const sweeper = setInterval(() => void sweep(), 3600_000);
   sweeper.unref();
   /** Last-used data and hot-path audit events reach the store at most this late. */
   const flush = async () => {
@@ -123,6 +140,7 @@ export async function createLatchkey(
       return app.listen({ host: config.host, port: config.port });
     },
     flush,
+    sweep,
     async close() {
       clearInterval(sweeper);
       clearInterval(flusher);

@@ -1,4 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { plainMessage, type Mailer } from '../mail/index.js';
+import { readSettings } from '../settings/index.js';
 import type { Database } from '../store/index.js';
 
 export const EXPIRY_NOTICE_MS = 7 * 24 * 3600 * 1000;
@@ -50,4 +53,35 @@ export async function claimExpiringPasswords(
     }
   }
   return claimed;
+}
+
+/**
+ * The hourly job: tells owners, once per password, that an application password expires within
+ * a week, so the programs using it can be given a new one in time. Safe on several nodes (the
+ * claim above). Returns how many were told.
+ */
+export async function mailExpiryNotices(deps: {
+  db: Kysely<Database>;
+  mailer: Mailer;
+  logger: Logger;
+  siteUrl: string;
+  now: number;
+}): Promise<number> {
+  const expiring = await claimExpiringPasswords(deps.db, deps.now);
+  if (expiring.length === 0) return 0;
+  const settings = await readSettings(deps.db);
+  for (const p of expiring) {
+    const when = new Date(p.expires).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    const content = plainMessage(
+      `[${settings.title}] An application password expires soon`,
+      `The application password "${p.name.replace(/[\r\n]+/g, ' ')}" of the account "${p.login}" on ${settings.title} stops working on ${when}.\n\n` +
+        `If a program still needs it, create a new one and give it to the program:\n${deps.siteUrl}/account#application-passwords\n`,
+    );
+    await deps.mailer
+      .send({ to: p.email, ...content })
+      .catch((err: unknown) =>
+        deps.logger.warn({ err, user: p.userId }, 'could not send the expiry notice'),
+      );
+  }
+  return expiring.length;
 }

@@ -38,6 +38,7 @@ export { parseBasicAuthorization } from './basicAuth.js';
 export { parseCredentialLimits, CredentialLimitError, type CredentialLimits } from './limits.js';
 export {
   claimExpiringPasswords,
+  mailExpiryNotices,
   EXPIRY_NOTICE_MS,
   type ExpiringPassword,
 } from './expiryNotices.js';

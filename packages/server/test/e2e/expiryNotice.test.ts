@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyExpiringApplicationPasswords } from '../../src/http/notifications.js';
 import { makeApplicationPassword } from '../helpers/appPasswords.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startSmtpServer, textPart } from '../helpers/smtp.js';
@@ -29,17 +28,17 @@ describe.each(STORES)('mail a week before an application password expires ($name
     });
     await makeApplicationPassword(server, user.id, 'forever');
     const before = smtp.messages.length;
-    expect(await notifyExpiringApplicationPasswords(server.latchkey.ctx)).toBe(1);
+    expect((await server.latchkey.sweep()).expiryNotices).toBe(1);
     await smtp.waitFor(before + 1);
     const mail = smtp.messages[before]!;
     expect(mail.to).toEqual(['expirer@example.com']);
     expect(textPart(mail.raw)).toContain('soon <b>gone</b>');
     // Once only, on this node and any other.
-    expect(await notifyExpiringApplicationPasswords(server.latchkey.ctx)).toBe(0);
+    expect((await server.latchkey.sweep()).expiryNotices).toBe(0);
     // The next one comes into the window later.
     server.clock.advance(24 * DAY);
     try {
-      expect(await notifyExpiringApplicationPasswords(server.latchkey.ctx)).toBe(1);
+      expect((await server.latchkey.sweep()).expiryNotices).toBe(1);
     } finally {
       server.clock.advance(-24 * DAY);
     }
