@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { constantTimeEqual } from '../crypto/index.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { HttpError, toHttpError } from './errors.js';
 import { html } from './html.js';
 import { SITE_CSS, SITE_JS } from './layout.js';

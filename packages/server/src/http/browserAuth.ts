@@ -10,7 +10,7 @@ import {
   resolveSession,
   type Session,
 } from '../sessions/index.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { HttpError } from './errors.js';
 
 export interface SignedIn {

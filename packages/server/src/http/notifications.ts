@@ -5,7 +5,7 @@ import {
   type ApplicationPassword,
 } from '../app-passwords/index.js';
 import { clientIp } from './clientAddress.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 
 /**
  * The creation notice for a request (REST, the account page, the authorize screen). Sent in the

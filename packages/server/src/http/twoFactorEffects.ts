@@ -7,7 +7,7 @@ import {
   type Session,
 } from '../sessions/index.js';
 import type { ProviderId } from '../two-factor/index.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 
 /**
  * What follows a change to someone's second factors, the same from the REST routes and from the

@@ -4,7 +4,7 @@ import { rsdDocument } from '../xmlrpc/rsd.js';
 import { faultResponse } from '../xmlrpc/serialize.js';
 import { handleXmlRpc } from '../xmlrpc/server.js';
 import { addressLimitKey, clientIp } from './clientAddress.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
 
 const XML = 'text/xml; charset=UTF-8';

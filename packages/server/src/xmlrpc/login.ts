@@ -5,7 +5,7 @@ import {
   type User,
 } from '../accounts/index.js';
 import { verifyApplicationPassword, type ApplicationPassword } from '../app-passwords/index.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { effectiveUser } from '../scopes/index.js';
 import { readSettings } from '../settings/index.js';
 import { badCredentials, XmlRpcFault } from './faults.js';

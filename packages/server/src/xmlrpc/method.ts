@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { ScopeTier } from '../scopes/index.js';
 import { invalidParams, XmlRpcFault } from './faults.js';
 import type { XmlRpcClient, XmlRpcLogin, XmlRpcPrincipal } from './login.js';

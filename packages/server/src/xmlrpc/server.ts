@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { forbiddenScopeMessage, scopeAllows } from '../scopes/index.js';
 import {
   INTERNAL_ERROR,

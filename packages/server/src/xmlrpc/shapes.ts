@@ -16,7 +16,7 @@ import {
   type PostType,
   type Term,
 } from '../content/index.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { newStruct, XmlRpcDateTime, type XmlRpcStruct, type XmlRpcValue } from './values.js';
 
 // Capabilities, as the REST handlers check them.

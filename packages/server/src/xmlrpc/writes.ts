@@ -16,7 +16,7 @@ import {
   type PostType,
   type Taxonomy,
 } from '../content/index.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { readSettings } from '../settings/index.js';
 import { notPermitted, XmlRpcFault } from './faults.js';
 import { memberDate, memberInt, memberList, memberString, toInt, truthy } from './method.js';

@@ -22,7 +22,7 @@ import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { toHttpError } from '../errors.js';
 import { applicationPasswordsAvailableFor } from '../rest/auth.js';
 import { applicationPasswordsSection } from './appPasswordPages.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { html } from '../html.js';
 import { formatTime, noticeFor, requireSignedIn, sendPage } from './render.js';
 import { TWO_FACTOR_PAGE, lowBackupCodesWarning, twoFactorSummary } from './twoFactorPages.js';

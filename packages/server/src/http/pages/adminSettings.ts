@@ -13,7 +13,7 @@ import {
 } from '../../settings/applySettingsChange.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { html } from '../html.js';
 import { noticeFor, requireSignedIn, sendPage } from './render.js';

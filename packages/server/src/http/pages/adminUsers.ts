@@ -24,7 +24,7 @@ import { listApplicationPasswords } from '../../app-passwords/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { applicationPasswordsAvailableFor } from '../rest/auth.js';
 import { applicationPasswordsSection } from './appPasswordPages.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { html, type Html } from '../html.js';
 import { formatTime, noticeFor, requireSignedIn, sendPage } from './render.js';

@@ -26,7 +26,7 @@ import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../au
 import { safeRedirectTarget } from '../../sessions/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { addressLimitKey, clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { html, type Html } from '../html.js';
 import { notifyApplicationPasswordCreated } from '../notifications.js';

@@ -20,7 +20,7 @@ import {
 import { readSettings } from '../../settings/index.js';
 import { assertFormCsrf, sessionOf, type SignedIn } from '../browserAuth.js';
 import { clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { html, type Html } from '../html.js';
 import { notifyApplicationPasswordCreated } from '../notifications.js';
 import { REAUTH_WINDOW_MS } from '../rest/appPasswords.js';

@@ -18,7 +18,7 @@ import {
   type Post,
 } from '../../content/index.js';
 import { readSettings } from '../../settings/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { html, raw, type Html } from '../html.js';
 import { sourceUrl } from '../rest/content/mediaShape.js';

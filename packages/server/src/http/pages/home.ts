@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { publishDuePosts, recentPublishedPosts } from '../../content/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { html } from '../html.js';
 import { apiRoot } from '../rest/dispatch.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readSettings } from '../../settings/index.js';
 import { csrfTokenFor, sessionOf, type SignedIn } from '../browserAuth.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import type { Html } from '../html.js';
 import { page, type PageChrome } from '../layout.js';
 

@@ -8,7 +8,7 @@ import {
 } from '../../sessions/index.js';
 import { addressLimitKey, clientIp } from '../clientAddress.js';
 import { assertFormCsrf, clearSessionCookie, sessionOf } from '../browserAuth.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { html } from '../html.js';
 import { noticeFor, sendPage } from './render.js';
 import { afterPasswordStep } from './twoFactorSignIn.js';

@@ -11,7 +11,7 @@ import {
 } from '../../two-factor/index.js';
 import { assertFormCsrf, type SignedIn } from '../browserAuth.js';
 import { clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { toHttpError } from '../errors.js';
 import { html, raw, type Html } from '../html.js';
 import type { PageChrome } from '../layout.js';

@@ -24,7 +24,7 @@ import {
 } from '../../two-factor/index.js';
 import { assertSameOrigin, isSecureRequest, sessionOf, type SignedIn } from '../browserAuth.js';
 import { addressLimitKey, clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from './render.js';

@@ -18,7 +18,7 @@ import { can, findUserById, isRole, roleRank, type User } from '../../accounts/i
 import { listAuditEvents, recordAuditEvent, type AuditEventName } from '../../audit/index.js';
 import { readSettings } from '../../settings/index.js';
 import { clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { notifyApplicationPasswordCreated } from '../notifications.js';
 import type { ArgSpecs } from './args.js';

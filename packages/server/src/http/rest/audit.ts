@@ -1,6 +1,6 @@
 import { can } from '../../accounts/index.js';
 import { listAuditEvents } from '../../audit/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { restDate } from './appPasswordShape.js';
 import type { RestRegistry } from './registry.js';

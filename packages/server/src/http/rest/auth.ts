@@ -9,7 +9,7 @@ import { readSettings } from '../../settings/index.js';
 import { csrfTokenForSession, csrfTokenMatches } from '../../sessions/index.js';
 import { assertSameOrigin, sessionOf } from '../browserAuth.js';
 import { addressLimitKey, clientIp, isLoopback } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import type { RestAuth } from './registry.js';
 

@@ -2,7 +2,7 @@ import { findUserById } from '../../accounts/index.js';
 import { findApplicationPassword, isAppIdBlocked } from '../../app-passwords/index.js';
 import { AuthorizeCodeError, redeemAuthorizeCode } from '../../authorize-app/index.js';
 import { addressLimitKey, clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
 import { applicationPasswordsAvailableFor } from './auth.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { csrfTokenForSession } from '../../sessions/index.js';
 import { forbiddenScopeMessage, scopeAllows } from '../../scopes/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError, toHttpError } from '../errors.js';
 import { describeArgs, validateArgs } from './args.js';
 import { resolveRestAuth } from './auth.js';

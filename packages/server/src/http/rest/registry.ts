@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Session } from '../../sessions/index.js';
 import type { User } from '../../accounts/index.js';
 import type { ApplicationPassword } from '../../app-passwords/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import type { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
 

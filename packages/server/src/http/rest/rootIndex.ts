@@ -1,5 +1,5 @@
 import { readSettings } from '../../settings/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { describeRoute } from './dispatch.js';
 import type { RestRegistry, RestRequest } from './registry.js';
 

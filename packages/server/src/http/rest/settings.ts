@@ -7,7 +7,7 @@ import {
   type SettingName,
 } from '../../settings/applySettingsChange.js';
 import { clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import type { ArgSpec } from './args.js';
 import type { Permission, RestRegistry } from './registry.js';
 import { denied } from './users.js';

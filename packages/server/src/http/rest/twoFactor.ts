@@ -2,7 +2,7 @@ import { can, findUserById, INTERACTIVE_ONLY, type User } from '../../accounts/i
 import { endAllSessions } from '../../sessions/index.js';
 import { STEP_UP_WINDOW_MS, isProviderId, type ProviderId } from '../../two-factor/index.js';
 import { clientIp } from '../clientAddress.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import {
   afterBackupCodesGenerated,

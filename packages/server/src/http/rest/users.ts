@@ -15,7 +15,7 @@ import {
 import { recordAuditEvent } from '../../audit/index.js';
 import { countAuthoredContent, reassignAuthoredContent } from '../../content/index.js';
 import { endAllSessions, endOtherSessions } from '../../sessions/index.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
 import type { RestRegistry, RestRequest } from './registry.js';

@@ -7,7 +7,7 @@ import {
   uploadsDirectory,
   type Media,
 } from '../../content/index.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { invalidParams, notFound, notPermitted, XmlRpcFault } from '../faults.js';
 import {
   BLOG_USER_PASS,

@@ -17,7 +17,7 @@ import {
   type PostStatus,
   type PostType,
 } from '../../content/index.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { readSettings } from '../../settings/index.js';
 import { notFound, notPermitted, XmlRpcFault } from '../faults.js';
 import {

@@ -16,7 +16,7 @@ import {
   type TermChanges,
   type TermOrderBy,
 } from '../../content/index.js';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { notFound, notPermitted, XmlRpcFault } from '../faults.js';
 import {
   BLOG_USER_PASS,

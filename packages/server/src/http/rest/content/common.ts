@@ -6,7 +6,7 @@ import {
   type User,
 } from '../../../accounts/index.js';
 import { parseRestDate, type PostReader } from '../../../content/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { validateArgs, type ArgSpecs } from '../args.js';
 import { apiRoot } from '../dispatch.js';

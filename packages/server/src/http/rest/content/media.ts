@@ -20,7 +20,7 @@ import {
   type Post,
 } from '../../../content/index.js';
 import { readSettings } from '../../../settings/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { validateArgs, type ArgSpecs } from '../args.js';
 import type { RestRegistry, RestRequest } from '../registry.js';

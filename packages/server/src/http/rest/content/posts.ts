@@ -21,7 +21,7 @@ import {
   type PostType,
 } from '../../../content/index.js';
 import { readSettings } from '../../../settings/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
 import type { RestRegistry, RestRequest } from '../registry.js';

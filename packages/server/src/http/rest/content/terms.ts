@@ -13,7 +13,7 @@ import {
   type TermChanges,
   type TermOrderBy,
 } from '../../../content/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
 import type { RestRegistry, RestRequest } from '../registry.js';

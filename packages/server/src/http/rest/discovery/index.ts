@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import type { RestRegistry } from '../registry.js';
 import { registerCommentRoutes } from './comments.js';
 import { registerPostTypeRoutes } from './postTypes.js';

@@ -1,5 +1,5 @@
 import type { PostType, Taxonomy, User } from '../../../accounts/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
 import {

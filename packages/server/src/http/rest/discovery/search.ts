@@ -8,7 +8,7 @@ import {
   type Taxonomy,
   type Term,
 } from '../../../content/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
 import {

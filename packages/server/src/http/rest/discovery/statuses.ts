@@ -1,5 +1,5 @@
 import type { PostStatus } from '../../../content/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
 import { CONTEXT_ARG, contextOf, denied, restUrl, type Context } from '../content/common.js';

@@ -1,5 +1,5 @@
 import type { Taxonomy } from '../../../accounts/index.js';
-import type { AppContext } from '../../context.js';
+import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
 import {

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { LastUsedTracker } from '../app-passwords/index.js';
-import type { AuditBuffer } from '../audit/index.js';
-import type { Config } from '../config/index.js';
-import type { Keys } from '../crypto/index.js';
-import type { Mailer } from '../mail/index.js';
-import type { Limiters } from '../rate-limit/index.js';
-import type { Database, Dialect } from '../store/index.js';
-import type { TwoFactor } from '../two-factor/index.js';
+import type { LastUsedTracker } from './app-passwords/index.js';
+import type { AuditBuffer } from './audit/index.js';
+import type { Config } from './config/index.js';
+import type { Keys } from './crypto/index.js';
+import type { Mailer } from './mail/index.js';
+import type { Limiters } from './rate-limit/index.js';
+import type { Database, Dialect } from './store/index.js';
+import type { TwoFactor } from './two-factor/index.js';
 import type { Metrics } from './metrics.js';
 
 /** Everything a request handler may reach; built once at start. */
