@@ -6,6 +6,7 @@ import { ConfigError } from '../config/loadConfig.js';
 import { ContentError } from '../content/errors.js';
 import { SettingsError } from '../settings/applySettingsChange.js';
 import { TwoFactorError } from '../two-factor/errors.js';
+import { WordpressImportError } from '../wordpress-import/errors.js';
 import { LatchkeyError, wireOf } from './index.js';
 
 describe('one error model: every domain error is a LatchkeyError with a stable code', () => {
@@ -19,6 +20,7 @@ describe('one error model: every domain error is a LatchkeyError with a stable c
     new SettingsError('rest_invalid_param', 'Invalid parameter(s): title', { title: 'Too long.' }),
     new CredentialLimitError('role_ceiling', 'The ceiling must not be above your role.'),
     new ConfigError('invalid --port'),
+    new WordpressImportError('not_wordpress', 'No WordPress tables with the prefix wp_.'),
   ];
 
   it('shares the base class, names itself, and keeps its code', () => {
@@ -54,7 +56,9 @@ describe('one error model: every domain error is a LatchkeyError with a stable c
   });
 
   it('has no answer for what is not a request-time domain error (a 500 then)', () => {
+    // Command-line errors: never answered over HTTP or XML-RPC.
     expect(wireOf(errors[6])).toBeUndefined();
+    expect(wireOf(errors[7])).toBeUndefined();
     expect(wireOf(new Error('boom'))).toBeUndefined();
     expect(wireOf(new LatchkeyError('something_new', 'unlisted'))).toBeUndefined();
   });

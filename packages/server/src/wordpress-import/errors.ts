@@ -1,23 +1,26 @@
+import { LatchkeyError } from '../errors/index.js';
+
 /**
  * Why an import did not run or was refused. `code` is stable; the CLI turns `usage` ones into
  * exit code 2 and the rest into exit code 1. Messages never carry a password or a hash.
  */
-export class WordpressImportError extends Error {
+export type WordpressImportErrorCode =
+  | 'mysql_url_invalid'
+  | 'table_prefix_invalid'
+  | 'mysql_unreachable'
+  | 'mysql_query_failed'
+  | 'not_wordpress'
+  | 'store_not_migrated'
+  | 'conflicting_users';
+
+export class WordpressImportError extends LatchkeyError<WordpressImportErrorCode> {
   constructor(
-    readonly code:
-      | 'mysql_url_invalid'
-      | 'table_prefix_invalid'
-      | 'mysql_unreachable'
-      | 'mysql_query_failed'
-      | 'not_wordpress'
-      | 'store_not_migrated'
-      | 'conflicting_users',
+    code: WordpressImportErrorCode,
     message: string,
     /** For `conflicting_users`: every store user in the way. */
     readonly conflicts: UserConflict[] = [],
   ) {
-    super(message);
-    this.name = 'WordpressImportError';
+    super(code, message);
   }
 
   /** A mistake on the command line rather than a refusal. */
