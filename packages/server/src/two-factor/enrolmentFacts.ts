@@ -1,4 +1,5 @@
 import type { User } from '../accounts/index.js';
+import { openSecret } from '../crypto/index.js';
 import type { TwoFactorDeps } from './deps.js';
 import {
   availableProviders,
@@ -29,6 +30,19 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** What a user has enrolled, read for the pure rules in providers.ts and for display. */
 export function createEnrolmentFacts(deps: TwoFactorDeps) {
   const { db } = deps;
+  /**
+   * A seed sealed under another installation key (an import run with the wrong data dir, a lost
+   * key) cannot be used: the authenticator app is then not offered, so sign-in falls back to
+   * the user's other methods instead of failing on the server.
+   */
+  const opens = (sealed: string): boolean => {
+    try {
+      openSecret(deps.keys.secretBox, sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   async function facts(user: User, state?: TwoFactorState): Promise<TwoFactorFacts> {
     const s = state ?? (await loadTwoFactorState(db, user.id));
@@ -43,7 +57,7 @@ export function createEnrolmentFacts(deps: TwoFactorDeps) {
     return {
       enabled: s.enabled,
       primary: s.primary,
-      hasTotpSecret: s.totpSecretSealed !== null,
+      hasTotpSecret: s.totpSecretSealed !== null && opens(s.totpSecretSealed),
       backupCodesRemaining: backup,
       webauthnCount: Number(keysCount.n),
       // Read fresh: the address may have been verified or changed since `user` was loaded.
