@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { openStore, type Store } from '../../src/store/index.js';
 
 export interface StoreUnderTest {
   name: 'sqlite' | 'postgres';
@@ -50,3 +55,44 @@ function postgres(adminUrl: string): StoreUnderTest {
 export const STORES: StoreUnderTest[] = process.env.DATABASE_URL
   ? [sqlite, postgres(process.env.DATABASE_URL)]
   : [sqlite];
+
+/**
+ * An empty store of this kind in a fresh data folder (SQLite) or database (PostgreSQL), migrated
+ * unless asked not to: what the capability folders' unit tests run against. `close` removes it.
+ */
+export async function openFreshStore(
+  kind: StoreUnderTest,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<{ store: Store; close(): Promise<void> }> {
+  const database = await kind.create();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-store-'));
+  const store = openStore({ databaseUrl: database.databaseUrl, dataDir });
+  const close = async () => {
+    await store.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (migrate) await store.migrate();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { store, close };
+}
+
+/** Gives each test of the calling suite a fresh, migrated store; call the result for its database. */
+export function freshStoreForEachTest(kind: StoreUnderTest): () => Store['db'] {
+  let opened: Awaited<ReturnType<typeof openFreshStore>> | undefined;
+  beforeEach(async () => {
+    opened = await openFreshStore(kind);
+  });
+  afterEach(async () => {
+    await opened?.close();
+    opened = undefined;
+  });
+  return () => {
+    if (!opened) throw new Error('the store exists only while a test runs');
+    return opened.store.db;
+  };
+}
