@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { parseMethodResponse, type MethodResponse } from '../../src/xmlrpc/parse.js';
 import { escapeXml, serializeValue } from '../../src/xmlrpc/serialize.js';
 import type { XmlRpcValue } from '../../src/xmlrpc/values.js';
@@ -17,6 +18,22 @@ export async function postXml(
   });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type'), text };
+}
+
+/**
+ * Posts a raw body and expects the fault `code`, answered the XML-RPC way (HTTP 200, text/xml)
+ * and never as an error page; returns the response body.
+ */
+export async function postFault(
+  server: TestServer,
+  body: string | Buffer,
+  code: number,
+): Promise<string> {
+  const r = await postXml(server, body);
+  expect(r.status).toBe(200);
+  expect(r.contentType).toBe('text/xml; charset=UTF-8');
+  expect(parseMethodResponse(r.text)).toMatchObject({ fault: { faultCode: code } });
+  return r.text;
 }
 
 export function methodCall(name: string, params: XmlRpcValue[]): string {
