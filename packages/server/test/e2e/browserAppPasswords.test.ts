@@ -32,7 +32,7 @@ const WARNING = 'Copy it now: it will not be shown again.';
 /** The one script the pages may load (the CSP allows no inline code). */
 const SITE_JS = '/assets/latchkey.js';
 
-describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords'), () => {
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPEC §3.1'), () => {
   if (chromiumMissing()) return;
 
   let server: TestServer;
@@ -135,6 +135,24 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords'), (
     await page.locator('#copy-application-password').click();
     await expect.poll(() => status.innerText(), { timeout: 3_000 }).toBe('Copied.');
     return page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /**
+   * Resolves once the page has loaded and rendered two frames. By then every image has fired
+   * `load` or `error` (they hold back the load event), so an injected `onerror` would have run,
+   * and autofocus has been applied (it is flushed before animation-frame callbacks), so an
+   * injected `onfocus` would have run. A dialog either opened keeps the page from getting here
+   * until the problem watcher has recorded and dismissed it, and a policy report it caused is
+   * sent before the answer to this evaluation.
+   */
+  async function settled(page: Page): Promise<void> {
+    await page.waitForLoadState('load');
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+        ),
+    );
   }
 
   const apiStatus = async (login: string, password: string) =>
@@ -298,7 +316,10 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords'), (
       expect(await apiStatus('aprevokeall', first)).toBe(200);
       expect(await apiStatus('aprevokeall', second)).toBe(200);
 
-      // Without the box ticked the browser's own validation keeps the form from being sent.
+      // Without the box ticked the browser's own validation keeps the form from being sent: the
+      // click fires `invalid` at the box instead of `submit` at the form. Both are dispatched
+      // while the click is handled, before any request could leave, so the first of the two
+      // that fires says what the click did.
       const form = page.locator('#revoke-all-form');
       const confirm = form.locator('input[name="confirm"]');
       await expect(confirm.isChecked()).resolves.toBe(false);
@@ -309,8 +330,24 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords'), (
         if (r.method() === 'POST') posts.push(r.url());
       };
       page.on('request', onRequest);
+      await form.evaluate((el) => {
+        const outcome = new Promise<string>((resolve) => {
+          el.addEventListener('submit', () => resolve('submitted'), { once: true });
+          el.querySelector('input[name="confirm"]')!.addEventListener(
+            'invalid',
+            () => resolve('refused by validation'),
+            { once: true },
+          );
+        });
+        (window as unknown as { revokeAllOutcome: Promise<string> }).revokeAllOutcome = outcome;
+      });
       await page.locator('#revoke-all').click();
-      await page.waitForTimeout(300); // a navigation, if any, would have started by now
+      await expect(
+        page.evaluate(
+          () => (window as unknown as { revokeAllOutcome: Promise<string> }).revokeAllOutcome,
+        ),
+        'what the click did (undefined: the form was sent and another page loaded)',
+      ).resolves.toBe('refused by validation');
       page.off('request', onRequest);
       expect(posts).toEqual([]);
       expect(page.url()).toBe(before);
@@ -417,12 +454,13 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords'), (
         );
         await expect(page.locator('h1').innerText()).resolves.toBe(name);
         await expect(page.title()).resolves.toContain(name);
+        await settled(page);
         await page.goto('/account');
       }
       await page.locator('h2#application-passwords').scrollIntoViewIfNeeded();
       await shot(page, '04-hostile-names');
-      // Give any handler that did sneak in a moment to fire before concluding there were none.
-      await page.waitForTimeout(200);
+      // Let any handler that did sneak in fire before concluding there were none.
+      await settled(page);
       expect(problems).toEqual([]);
       expect(pathOf(page)).toBe('/account');
     } finally {

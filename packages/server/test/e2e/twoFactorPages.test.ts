@@ -30,7 +30,7 @@ const codesOf = (page: string) => /id="recovery-codes">([\d\n]+)</.exec(page)![1
 const flashOf = (page: string) =>
   /<p class="(?:notice|error)" role="[a-z]+">([^<]*)</.exec(page)?.[1];
 
-describe.each(STORES)('two-factor pages ($name)', (store) => {
+describe.each(STORES)('two-factor pages, SPEC §6.2, §6.3, §6.4 ($name)', (store) => {
   let server: TestServer;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   beforeAll(async () => {
@@ -86,13 +86,8 @@ describe.each(STORES)('two-factor pages ($name)', (store) => {
 
   /** The eight-digit code of the newest mail to an address. */
   async function mailedCode(to: string, count: number): Promise<string> {
-    const mine = () => smtp.messages.filter((m) => m.to.includes(to));
-    const deadline = Date.now() + 10_000;
-    while (mine().length < count) {
-      if (Date.now() > deadline) throw new Error(`no mail #${count} to ${to}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const text = textPart(mine()[count - 1]!.raw);
+    const mine = await smtp.waitFor(count, (m) => m.to.includes(to));
+    const text = textPart(mine[count - 1]!.raw);
     return /\b(\d{8})\b/.exec(text)![1]!;
   }
 

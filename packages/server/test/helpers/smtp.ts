@@ -10,10 +10,33 @@ export interface ReceivedMail {
 export async function startSmtpServer(): Promise<{
   url: string;
   messages: ReceivedMail[];
-  waitFor(count: number): Promise<void>;
+  /**
+   * Resolves once `count` messages that `match` accepts (any message by default) have arrived,
+   * with those messages in arrival order; rejects after 10 s.
+   */
+  waitFor(count: number, match?: (mail: ReceivedMail) => boolean): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }> {
   const messages: ReceivedMail[] = [];
+  // Each arrival wakes the waiters, which check their condition again: no polling interval.
+  const waiters = new Set<() => void>();
+  const waitFor = (count: number, match: (mail: ReceivedMail) => boolean = () => true) =>
+    new Promise<ReceivedMail[]>((resolve, reject) => {
+      const check = () => {
+        const found = messages.filter(match);
+        if (found.length < count) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        const found = messages.filter(match).length;
+        reject(new Error(`expected ${count} messages, got ${found} (of ${messages.length})`));
+      }, 10_000);
+      waiters.add(check);
+      check();
+    });
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -27,6 +50,7 @@ export async function startSmtpServer(): Promise<{
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
         });
+        for (const wake of [...waiters]) wake();
         callback();
       });
     },
@@ -36,14 +60,7 @@ export async function startSmtpServer(): Promise<{
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    async waitFor(count) {
-      const deadline = Date.now() + 10_000;
-      while (messages.length < count) {
-        if (Date.now() > deadline)
-          throw new Error(`expected ${count} messages, got ${messages.length}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    waitFor,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
