@@ -6,7 +6,7 @@ import { STORES } from '../helpers/stores.js';
 import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
 
 describe.each(STORES)(
-  'administrator resets a user’s two-factor on /admin/users/{id} ($name)',
+  'administrator resets a user’s two-factor on /admin/users/{id}, SPEC §6.3, §6.4 ($name)',
   (store) => {
     let server: TestServer;
     let admin: BrowserClient;

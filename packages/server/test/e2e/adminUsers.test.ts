@@ -3,7 +3,7 @@ import { BrowserClient } from '../helpers/browserClient.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-describe.each(STORES)('administration pages ($name)', (store) => {
+describe.each(STORES)('administration pages, SPEC §2, §6.1 ($name)', (store) => {
   let server: TestServer;
   let admin: BrowserClient;
   beforeAll(async () => {

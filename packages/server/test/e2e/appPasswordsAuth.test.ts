@@ -15,7 +15,9 @@ const INCORRECT = {
   data: { status: 401 },
 };
 
-describe.each(STORES)('application passwords on the hot path ($name)', (store) => {
+const SUITE = 'application passwords on the hot path, SPEC §2, §3.1, §3.2, §3.4, §5, §7 ($name)';
+
+describe.each(STORES)(SUITE, (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });
@@ -351,7 +353,7 @@ describe.each(STORES)('application passwords on the hot path ($name)', (store) =
   });
 });
 
-describe('availability over plain HTTP outside the local environment', () => {
+describe('availability over plain HTTP outside the local environment, SPEC §3.2, §3.5', () => {
   const sqlite = STORES[0]!;
   it('production over HTTP: index [], 501 on the routes, Basic ignored', async () => {
     const server = await startTestServer({ store: sqlite, config: { env: 'production' } });
@@ -387,7 +389,7 @@ describe('availability over plain HTTP outside the local environment', () => {
   });
 });
 
-describe('the hot path uses the (user, hash) index', () => {
+describe('the hot path uses the (user, hash) index, SPEC §3.1', () => {
   it('SQLite plans the lookup through application_passwords_user_hash, whatever the count', async () => {
     const server = await startTestServer({ store: STORES[0]! });
     try {

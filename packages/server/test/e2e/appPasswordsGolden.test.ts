@@ -17,7 +17,9 @@ const INCORRECT = {
   data: { status: 401 },
 };
 
-describe.each(STORES)('application passwords against the WordPress captures ($name)', (store) => {
+const SUITE = 'application passwords against the WordPress captures, SPEC §3.2, §3.3, §3.4 ($name)';
+
+describe.each(STORES)(SUITE, (store) => {
   let server: TestServer;
   let admin: User;
   let editor: User;

@@ -4,7 +4,7 @@ import { BrowserClient } from '../helpers/browserClient.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-describe.each(STORES)('GET latchkey/v1/audit ($name)', (store) => {
+describe.each(STORES)('GET latchkey/v1/audit, SPEC §6.4, §10 ($name)', (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });

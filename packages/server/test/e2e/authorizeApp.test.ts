@@ -91,7 +91,7 @@ const URL_RULES: Array<[string, string, string | null]> = [
   ['loopback http over IPv6 (allowed)', 'http://[::1]:8765/callback', null],
 ];
 
-describe.each(STORES)('authorize application ($name)', (store) => {
+describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) => {
   let local: TestServer;
   let production: TestServer;
   beforeAll(async () => {

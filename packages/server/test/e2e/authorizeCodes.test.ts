@@ -19,7 +19,7 @@ const pkcePair = () => {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
 
-describe.each(STORES)('authorize code exchange ($name)', (store) => {
+describe.each(STORES)('authorize code exchange, SPEC §4 ($name)', (store) => {
   let server: TestServer;
   let browser: BrowserClient;
   let userId: number;

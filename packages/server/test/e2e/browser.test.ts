@@ -26,7 +26,7 @@ import { STORES } from '../helpers/stores.js';
 
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
-describe.skipIf(shouldSkipBrowser)(browserSuiteTitle(), () => {
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('sign-in and sessions, SPEC §6.1'), () => {
   if (chromiumMissing()) return;
 
   let server: TestServer;

@@ -36,7 +36,7 @@ import { codeNow, enableTotp } from '../helpers/twoFactor.js';
 
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
-describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('authorize application'), () => {
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('authorize application, SPEC §4'), () => {
   if (chromiumMissing()) return;
 
   let server: TestServer;

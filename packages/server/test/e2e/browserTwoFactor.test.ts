@@ -32,7 +32,7 @@ const sqlite = STORES.find((s) => s.name === 'sqlite')!;
 
 const PAGE = '/account/two-factor';
 
-describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('two-factor'), () => {
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('two-factor, SPEC §6.2, §6.3'), () => {
   if (chromiumMissing()) return;
 
   let server: TestServer;

@@ -19,7 +19,7 @@ import { runCli, startCliServer } from '../helpers/cli.js';
 import { freePort } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-describe('latchkey configuration errors', () => {
+describe('latchkey configuration errors, SPEC §10', () => {
   it.each([
     [
       ['serve', '--port', 'abc'],
@@ -76,7 +76,7 @@ describe('the documented `npx latchkey`', () => {
   });
 });
 
-describe.each(STORES)('latchkey CLI ($name)', (store) => {
+describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => {
   let dataDir: string;
   let database: Awaited<ReturnType<typeof store.create>>;
   let common: string[];
@@ -218,7 +218,7 @@ describe.each(STORES)('latchkey CLI ($name)', (store) => {
   });
 });
 
-describe.each(STORES)('latchkey app-password ($name)', (store) => {
+describe.each(STORES)('latchkey app-password, SPEC §3.1, §10 ($name)', (store) => {
   let dataDir: string;
   let database: Awaited<ReturnType<typeof store.create>>;
   let common: string[];

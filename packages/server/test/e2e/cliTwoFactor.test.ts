@@ -9,7 +9,7 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/ser
 import { STORES } from '../helpers/stores.js';
 import { enableTotp } from '../helpers/twoFactor.js';
 
-describe('latchkey 2fa usage', () => {
+describe('latchkey 2fa usage, SPEC §10', () => {
   it.each([
     [['2fa'], 'unknown command "2fa ": expected status or reset'],
     [['2fa', 'disable', 'dora'], 'unknown command "2fa disable": expected status or reset'],
@@ -30,7 +30,7 @@ describe('latchkey 2fa usage', () => {
   });
 });
 
-describe.each(STORES)('latchkey 2fa status|reset ($name)', (store) => {
+describe.each(STORES)('latchkey 2fa status|reset, SPEC §6.3, §10 ($name)', (store) => {
   let dataDir: string;
   let server: TestServer;
   let common: string[];

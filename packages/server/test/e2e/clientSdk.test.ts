@@ -49,7 +49,7 @@ function formOf(page: string): Record<string, string> {
   return fields;
 }
 
-describe.each(STORES)('client SDK against a running Latchkey ($name)', (store) => {
+describe.each(STORES)('client SDK against a running Latchkey, SPEC §3.5, §4 ($name)', (store) => {
   let server: TestServer;
   let browser: BrowserClient;
   let userId: number;

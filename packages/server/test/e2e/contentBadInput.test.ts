@@ -6,7 +6,7 @@ import { anonymous, signedIn, type RestCaller } from './contentClient.js';
 
 const HUGE = '99999999999999999999';
 
-describe.each(STORES)('bad input on the content API never gets a 5xx ($name)', (store) => {
+describe.each(STORES)('bad input on the content API never gets a 5xx, SPEC §9 ($name)', (store) => {
   let server: TestServer;
   let admin: RestCaller;
   beforeAll(async () => {

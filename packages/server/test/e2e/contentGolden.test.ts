@@ -30,7 +30,7 @@ function expectGoldenHeaders(headers: Headers, golden: ReturnType<typeof loadGol
   expect(headers.get('content-type')).toBe('application/json; charset=UTF-8');
 }
 
-describe.each(STORES)('content REST against the WordPress captures ($name)', (store) => {
+describe.each(STORES)('content REST against the WordPress captures, SPEC §9 ($name)', (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });
@@ -138,7 +138,7 @@ describe.each(STORES)('content REST against the WordPress captures ($name)', (st
   });
 });
 
-describe.each(STORES)('golden 16: the public posts list ($name)', (store) => {
+describe.each(STORES)('golden 16: the public posts list, SPEC §9 ($name)', (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });
@@ -163,7 +163,7 @@ describe.each(STORES)('golden 16: the public posts list ($name)', (store) => {
   });
 });
 
-describe.each(STORES)('content over application passwords ($name)', (store) => {
+describe.each(STORES)('content over application passwords, SPEC §5, §9 ($name)', (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });

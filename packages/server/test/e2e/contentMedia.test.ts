@@ -33,7 +33,7 @@ const raw = (
     headers,
   });
 
-describe.each(STORES)('REST wp/v2/media and uploaded files ($name)', (store) => {
+describe.each(STORES)('REST wp/v2/media and uploaded files, SPEC §9 ($name)', (store) => {
   let server: TestServer;
   let admin: RestCaller;
   let editor: Awaited<ReturnType<typeof userWithRole>>;

@@ -3,7 +3,7 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/ser
 import { STORES } from '../helpers/stores.js';
 import { anonymous, signedIn, userWithRole, type RestCaller } from './contentClient.js';
 
-describe.each(STORES)('REST wp/v2 posts and pages ($name)', (store) => {
+describe.each(STORES)('REST wp/v2 posts and pages, SPEC §2, §9 ($name)', (store) => {
   let server: TestServer;
   let admin: RestCaller;
   let editor: Awaited<ReturnType<typeof userWithRole>>;

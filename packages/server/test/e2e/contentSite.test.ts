@@ -3,7 +3,7 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/ser
 import { STORES } from '../helpers/stores.js';
 import { signedIn, userWithRole, type RestCaller } from './contentClient.js';
 
-describe.each(STORES)('the public site renders published content ($name)', (store) => {
+describe.each(STORES)('the public site renders published content, SPEC §1, §9 ($name)', (store) => {
   let server: TestServer;
   let admin: RestCaller;
   let author: Awaited<ReturnType<typeof userWithRole>>;

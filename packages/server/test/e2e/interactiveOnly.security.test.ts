@@ -10,7 +10,9 @@ import { STORES } from '../helpers/stores.js';
  * SPEC §3.2 [ours]: an application password never takes over its account. Whatever its scope
  * or ceiling, it cannot set a password, move the email address, or touch a second factor.
  */
-describe.each(STORES)('application passwords are not interactive sign-ins ($name)', (store) => {
+const SUITE = 'application passwords are not interactive sign-ins, SPEC §3.2 ($name)';
+
+describe.each(STORES)(SUITE, (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });

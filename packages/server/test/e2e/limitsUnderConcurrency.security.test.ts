@@ -37,7 +37,7 @@ const tally = (statuses: Array<number | string>) => {
   return out;
 };
 
-describe.each(SETUPS)('limits under concurrent bursts ($name)', (setup) => {
+describe.each(SETUPS)('limits under concurrent bursts, SPEC §7 ($name)', (setup) => {
   let nodes: TestServer[] = [];
   let dataDir: string;
   beforeAll(async () => {

@@ -26,7 +26,7 @@ const DISCOVERY_ROUTES = [
 const CURIES = [{ name: 'wp', href: 'https://api.w.org/{rel}', templated: true }];
 
 describe.each(STORES)(
-  'REST discovery: types, statuses, taxonomies, search, comments ($name)',
+  'REST discovery: types, statuses, taxonomies, search, comments, SPEC §9 ($name)',
   (store) => {
     let server: TestServer;
     let admin: string;

@@ -29,7 +29,9 @@ function expectRestHeaders(
   expect(response.headers.get('cache-control')).toBe('no-cache, must-revalidate, max-age=0');
 }
 
-describe.each(STORES)('REST against the WordPress captures ($name)', (store) => {
+const SUITE = 'REST against the WordPress captures, SPEC §1, §3.3, §3.5, §6.1 ($name)';
+
+describe.each(STORES)(SUITE, (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });

@@ -3,7 +3,7 @@ import { restAs } from '../helpers/restSession.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-describe.each(STORES)('REST wp/v2/users ($name)', (store) => {
+describe.each(STORES)('REST wp/v2/users, SPEC §2, §6.1, §9 ($name)', (store) => {
   let server: TestServer;
   let admin: Awaited<ReturnType<typeof restAs>>;
   beforeAll(async () => {

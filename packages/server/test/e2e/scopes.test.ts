@@ -21,7 +21,7 @@ function concretePath(pattern: string): string {
   return pattern.replace(/\(\?P<(\w+)>[^)]*\)+/g, (_, name: string) => SAMPLES[name] ?? '1');
 }
 
-describe.each(STORES)('scopes ($name)', (store) => {
+describe.each(STORES)('scopes, SPEC §5 ($name)', (store) => {
   let server: TestServer;
   let content: string;
   let full: string;

@@ -31,7 +31,7 @@ async function settingsAudit(server: TestServer) {
   return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Json }));
 }
 
-describe.each(STORES)('REST wp/v2/settings ($name)', (store) => {
+describe.each(STORES)('REST wp/v2/settings, SPEC §3.2, §6.2, §6.4, §9, §10 ($name)', (store) => {
   let server: TestServer;
   let admin: Awaited<ReturnType<typeof restAs>>;
   beforeAll(async () => {
@@ -306,7 +306,7 @@ describe.each(STORES)('REST wp/v2/settings ($name)', (store) => {
   });
 });
 
-describe.each(STORES)('page /admin/settings ($name)', (store) => {
+describe.each(STORES)('page /admin/settings, SPEC §1, §6.1, §6.2 ($name)', (store) => {
   let server: TestServer;
   let admin: BrowserClient;
   const form = (over: Record<string, string | null> = {}) => ({

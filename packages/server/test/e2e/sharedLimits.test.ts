@@ -9,8 +9,8 @@ import { STORES } from '../helpers/stores.js';
 
 const redisUrl = process.env.REDIS_URL;
 const title = redisUrl
-  ? 'rate limits shared through Redis by two nodes'
-  : 'rate limits shared through Redis (SKIPPED: REDIS_URL is not set)';
+  ? 'rate limits shared through Redis by two nodes, SPEC §7'
+  : 'rate limits shared through Redis, SPEC §7 (SKIPPED: REDIS_URL is not set)';
 
 describe.skipIf(!redisUrl)(title, () => {
   let a: TestServer;

@@ -6,7 +6,7 @@ import { STORES } from '../helpers/stores.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-describe.each(STORES)('sign-in and sessions ($name)', (store) => {
+describe.each(STORES)('sign-in and sessions, SPEC §2, §6.1, §7 ($name)', (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });

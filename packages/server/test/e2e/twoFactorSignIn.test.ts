@@ -8,7 +8,7 @@ import { startSmtpServer, textPart } from '../helpers/smtp.js';
 import { STORES } from '../helpers/stores.js';
 import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
 
-describe.each(STORES)('two-factor sign-in ($name)', (store) => {
+describe.each(STORES)('two-factor sign-in, SPEC §6.2, §6.3, §6.4 ($name)', (store) => {
   let server: TestServer;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   beforeAll(async () => {
@@ -379,7 +379,7 @@ describe.each(STORES)('two-factor sign-in ($name)', (store) => {
   });
 });
 
-describe.each(STORES)('managing factors over REST ($name)', (store) => {
+describe.each(STORES)('managing factors over REST, SPEC §6.3, §6.4 ($name)', (store) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ store });

@@ -9,7 +9,9 @@ const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped CommonJS client
 const WPAPI: any = require('wpapi');
 
-describe.each(STORES)('a real WordPress client: the wpapi npm package ($name)', (store) => {
+const SUITE = 'a real WordPress client: the wpapi npm package, SPEC §1, §3.2, §9 ($name)';
+
+describe.each(STORES)(SUITE, (store) => {
   let server: TestServer;
   let password: string;
   beforeAll(async () => {

@@ -89,7 +89,7 @@ function callers(url: string): Caller[] {
   ];
 }
 
-describe.each(STORES)('XML-RPC with real clients ($name)', (store) => {
+describe.each(STORES)('XML-RPC with real clients, SPEC §8 ($name)', (store) => {
   let server: TestServer;
   let admin: User;
   let ap: { password: string; chunked: string };

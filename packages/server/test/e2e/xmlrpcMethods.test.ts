@@ -164,7 +164,7 @@ const NO_DETAILS = {
   faultString: 'Sorry, you are not allowed to access details about this site.',
 };
 
-describe.each(STORES)('XML-RPC methods real clients call ($name)', (store) => {
+describe.each(STORES)('XML-RPC methods real clients call, SPEC §8 ($name)', (store) => {
   let server: TestServer;
   let admin: User;
   let adminAp: { password: string; uuid: string };

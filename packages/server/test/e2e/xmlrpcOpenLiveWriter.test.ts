@@ -31,7 +31,7 @@ ${params.map((p) => `    <param>\n      ${p}\n    </param>`).join('\n')}
 </methodCall>`;
 }
 
-describe.each(STORES)('Open Live Writer against Latchkey ($name)', (store) => {
+describe.each(STORES)('Open Live Writer against Latchkey, SPEC §8 ($name)', (store) => {
   let server: TestServer;
   let password: string;
 
