@@ -37,9 +37,22 @@ export function timezoneNames(): string[] {
   return names.includes('UTC') ? names : ['UTC', ...names];
 }
 let knownZones: Set<string> | undefined;
+/**
+ * An IANA zone name this runtime can use. The runtime's list holds only one name per zone
+ * (`Asia/Calcutta`, `Europe/Kiev`), but WordPress sites store the current ones (`Asia/Kolkata`,
+ * `Europe/Kyiv`), so any name the runtime resolves is accepted too; offsets are not zone names.
+ */
 export function isTimezone(value: string): boolean {
   knownZones ??= new Set(timezoneNames());
-  return knownZones.has(value);
+  if (knownZones.has(value)) return true;
+  // IANA's spelling: each part capitalised (`Europe/Kyiv`, `America/Argentina/Buenos_Aires`).
+  if (!/^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*){1,2}$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function publicSettings(settings: SiteSettings): PublicSettings {
