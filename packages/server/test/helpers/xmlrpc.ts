@@ -76,7 +76,8 @@ export async function rpcFault(server: TestServer, name: string, ...params: XmlR
  * returns, for each, `{value}` or `{fault, string}`. `{"$binary": base64}` in a parameter
  * becomes an `xmlrpc.client.Binary`; dates and binaries in results come back as strings.
  */
-const PYTHON = String.raw`
+/** What both Python scripts share: the proxy, and JSON to XML-RPC values and back. */
+const PYTHON_PRELUDE = String.raw`
 import base64, json, sys, xmlrpc.client
 spec = json.load(sys.stdin)
 proxy = xmlrpc.client.ServerProxy(spec["url"])
@@ -98,6 +99,10 @@ def out(v):
     if isinstance(v, list):
         return [out(x) for x in v]
     return v
+`;
+
+const PYTHON = String.raw`
+${PYTHON_PRELUDE}
 results = []
 for method, params in spec["calls"]:
     try:
@@ -129,27 +134,7 @@ export function pythonXmlRpc(
  * `{value}`, `{fault, string}`, or `{unsupported: true}`.
  */
 const PYTHON_WORDPRESS = String.raw`
-import base64, json, sys, xmlrpc.client
-spec = json.load(sys.stdin)
-proxy = xmlrpc.client.ServerProxy(spec["url"])
-def conv(v):
-    if isinstance(v, dict):
-        if "$binary" in v:
-            return xmlrpc.client.Binary(base64.b64decode(v["$binary"]))
-        return {k: conv(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [conv(x) for x in v]
-    return v
-def out(v):
-    if isinstance(v, xmlrpc.client.Binary):
-        return base64.b64encode(v.data).decode()
-    if isinstance(v, xmlrpc.client.DateTime):
-        return v.value
-    if isinstance(v, dict):
-        return {k: out(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [out(x) for x in v]
-    return v
+${PYTHON_PRELUDE}
 supported = proxy.mt.supportedMethods()
 results = []
 for call in spec["calls"]:
