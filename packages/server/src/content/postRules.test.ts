@@ -121,6 +121,8 @@ describe('post rules', () => {
       'A sticky post can not be password protected.',
     );
     expect(await messageOf({ sticky: true, password: '' }, post)).toBe('accepted');
+    // A post already both (as WordPress lets XML-RPC leave it) can still be edited otherwise.
+    expect(await messageOf({ title: 'Retitled' }, { ...post, sticky: true })).toBe('accepted');
   });
 
   it('refuses a post, not a page, with no title, content or excerpt', async () => {

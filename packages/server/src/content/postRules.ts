@@ -58,8 +58,15 @@ export async function checkPostWrite(
   }
 }
 
-/** WordPress keeps sticky posts public: a sticky post cannot have a password. */
+/**
+ * WordPress keeps sticky posts public: a change may not make a post both sticky and password
+ * protected. Only a change that sets one of them is judged, as WordPress does, so a post that
+ * is already both (imported from WordPress, which lets XML-RPC write it) can still be edited.
+ */
 function checkStickyPassword(changes: PostChanges, existing: Post | undefined): void {
+  const setsSticky = changes.sticky === true;
+  const setsPassword = changes.password !== undefined && changes.password !== '';
+  if (!setsSticky && !setsPassword) return;
   const sticky = changes.sticky ?? existing?.sticky ?? false;
   const password = changes.password ?? existing?.password ?? '';
   if (!sticky || password === '') return;

@@ -9,10 +9,22 @@ import type { MigrationContext } from './index.js';
  */
 export async function up(db: Kysely<unknown>, { idType, idKey }: MigrationContext): Promise<void> {
   await db.schema.createTable('content_ids').addColumn('id', idType, idKey).execute();
-  const { rows } = await sql<{ top: number | string | null }>`
+  // Past every id ever handed out, not only those still in use: ids of deleted rows are never
+  // given again (AUTOINCREMENT's and a sequence's promise), so old links and audit rows that
+  // name them never point at something new.
+  const inUse = await sql<{ top: number | string | null }>`
     SELECT MAX(id) AS top FROM (SELECT id FROM posts UNION ALL SELECT id FROM media) AS used
   `.execute(db);
-  const top = Number(rows[0]?.top ?? 0);
+  const handedOut =
+    idType === 'serial'
+      ? await sql<{ top: number | string | null }>`
+          SELECT MAX(last_value) AS top FROM pg_sequences
+          WHERE schemaname = current_schema() AND sequencename IN ('posts_id_seq', 'media_id_seq')
+        `.execute(db)
+      : await sql<{ top: number | string | null }>`
+          SELECT MAX(seq) AS top FROM sqlite_sequence WHERE name IN ('posts', 'media')
+        `.execute(db);
+  const top = Math.max(Number(inUse.rows[0]?.top ?? 0), Number(handedOut.rows[0]?.top ?? 0));
   if (top > 0) {
     await sql`INSERT INTO content_ids (id) VALUES (${top})`.execute(db);
     if (idType === 'serial')
