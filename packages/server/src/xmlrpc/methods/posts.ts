@@ -161,8 +161,9 @@ async function deleteAttachmentAs(call: AuthenticatedCall, media: Media): Promis
 
 /**
  * `wp.deletePost` and its alias `wp.deleteFile` delete a post or an attachment, as in WordPress.
- * Posts and attachments are numbered apart in Latchkey, so one id can name both: the method's
- * name decides which is meant first (a post for `wp.deletePost`, the file for `wp.deleteFile`).
+ * Posts and attachments share one id space (migration 0008), so an id names one of them; only a
+ * store from before that can hold both under one id, and there the method's name decides which
+ * is meant first (a post for `wp.deletePost`, the file for `wp.deleteFile`).
  */
 const deleteAnyHandler =
   (first: 'post' | 'attachment') =>
