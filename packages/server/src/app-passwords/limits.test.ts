@@ -30,8 +30,18 @@ describe('parseCredentialLimits', () => {
     expect(parseCredentialLimits({ expires: '2026-12-01T10:00:00' }, 'author', now).expires).toBe(
       Date.parse('2026-12-01T10:00:00Z'),
     );
-    expect(() => parseCredentialLimits({ expires: '2026-11-01' }, 'author', now)).toThrow(/future/);
-    expect(() => parseCredentialLimits({ expires: 'soon' }, 'author', now)).toThrow(/date/);
+    const detailOf = (expires: string) => {
+      try {
+        parseCredentialLimits({ expires }, 'author', now);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CredentialLimitError);
+        expect((error as CredentialLimitError).message).toBe('Invalid parameter(s): expires');
+        return (error as CredentialLimitError).detail;
+      }
+      return 'accepted';
+    };
+    expect(detailOf('2026-11-01')).toMatch(/future/);
+    expect(detailOf('soon')).toMatch(/date/);
   });
   it('never widens past the creating credential', () => {
     expect(parseCredentialLimits({ scope: 'full' }, 'author', now, 'content').scope).toBe(
