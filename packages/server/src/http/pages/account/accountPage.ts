@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '../../../accounts/index.js';
+import { listAuditEvents } from '../../../audit/index.js';
+import { listSessions } from '../../../sessions/index.js';
+import { listApplicationPasswords } from '../../../app-passwords/index.js';
+import { loadTwoFactorState } from '../../../two-factor/index.js';
+import type { SignedIn } from '../../browserAuth.js';
+import { applicationPasswordsAvailableFor } from '../../rest/auth.js';
+import type { AppContext } from '../../../context.js';
+import { html } from '../../html.js';
+import type { PageChrome } from '../../layout.js';
+import { applicationPasswordsSection } from '../appPasswords/applicationPasswordsSection.js';
+import { noticeFor, requireSignedIn, sendPage } from '../render.js';
+import { lowBackupCodesWarning, twoFactorSummary } from '../twoFactor/accountSummary.js';
+import { TWO_FACTOR_PAGE } from '../twoFactor/twoFactorPaths.js';
+import { activitySection } from './activitySection.js';
+import { passwordSection } from './passwordSection.js';
+import { profileSection } from './profileSection.js';
+import { sessionsSection } from './sessionsSection.js';
+
+const ACCOUNT_NOTICES = {
+  app_password_revoked: 'Application password revoked.',
+  app_passwords_revoked: 'All application passwords were revoked.',
+  password_and_app_passwords:
+    'Password changed. Your other sessions were signed out and every application password was revoked.',
+  profile: 'Profile saved.',
+  password: 'Password changed. Your other sessions were signed out.',
+  sessions: 'Your other sessions were signed out.',
+  session: 'That session was signed out.',
+  email_code_sent: 'We sent a code to your email address: enter it below.',
+  email_verified: 'Your email address is verified.',
+};
+
+/** `/account`: the page, with a notice from the last redirect. */
+export function registerAccountPage(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/account', async (request, reply) => {
+    const signedIn = await requireSignedIn(ctx, request, reply);
+    if (!signedIn) return reply;
+    const notice = noticeFor((request.query as Record<string, unknown>).done, ACCOUNT_NOTICES);
+    return showAccountPage(ctx, request, reply, signedIn, notice);
+  });
+}
+
+/** The account page; the forms posted from it show it again with their refusal. */
+export async function showAccountPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signedIn: SignedIn,
+  flash?: PageChrome['flash'],
+  status = 200,
+): Promise<FastifyReply> {
+  const { user, session } = signedIn;
+  const now = ctx.now();
+  const sessions = await listSessions(ctx.db, user.id, now);
+  const { events } = await listAuditEvents(ctx.db, { userId: user.id, page: 1, perPage: 20 });
+  const appPasswords = (await listApplicationPasswords(ctx.db, user.id)).map((r) =>
+    ctx.lastUsed.overlay(r),
+  );
+  const available = await applicationPasswordsAvailableFor(ctx, request);
+  const twoFactor = await ctx.twoFactor.status(user);
+  const proofPending = await emailProofPending(ctx, user, now);
+  return sendPage(
+    ctx,
+    request,
+    reply,
+    { title: 'Your account', status, flash, signedIn },
+    (csrf) =>
+      html` <h1>Your account</h1>
+          <p class="muted">Signed in as <strong>${user.login}</strong> (${user.role}).</p>
+          ${lowBackupCodesWarning(twoFactor)}
+
+          ${profileSection({ csrf, user, proofPending })}
+
+          <h2 id="two-factor">Two-factor authentication</h2>
+          <p id="two-factor-summary">${twoFactorSummary(twoFactor)}</p>
+          <p><a href="${TWO_FACTOR_PAGE}" id="manage-two-factor">Manage two-factor authentication</a></p>
+
+          ${passwordSection(csrf)}
+
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now })}
+
+      ${sessionsSection({ csrf, sessions, currentSessionId: session.id })}
+
+          ${activitySection(events)}`,
+  );
+}
+
+/** A code mailed to the account's current address is waiting to be entered. */
+async function emailProofPending(ctx: AppContext, user: User, now: number): Promise<boolean> {
+  const proof = await loadTwoFactorState(ctx.db, user.id);
+  return (
+    proof.proofCodeHash !== null &&
+    (proof.proofCodeExpires ?? 0) > now &&
+    proof.proofEmail?.toLowerCase() === user.email.toLowerCase()
+  );
+}

@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AccountError, setUserPassword, verifyAccountPassword } from '../../../accounts/index.js';
+import { recordAuditEvent } from '../../../audit/index.js';
+import { endOtherSessions, markReauthenticated } from '../../../sessions/index.js';
+import {
+  deleteAllApplicationPasswords,
+  listApplicationPasswords,
+} from '../../../app-passwords/index.js';
+import { assertFormCsrf, type SignedIn } from '../../browserAuth.js';
+import { addressLimitKey, clientIp } from '../../clientAddress.js';
+import type { AppContext } from '../../../context.js';
+import { formFields, formText } from '../formFields.js';
+import { pageOrigin } from '../pageAudit.js';
+import { requireSignedIn } from '../render.js';
+import { showAccountPage } from './accountPage.js';
+
+/** Changing the password: the current one first, then what the old one opened is closed. */
+export function registerPasswordRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/account/password', async (request, reply) => {
+    const signedIn = await requireSignedIn(ctx, request, reply);
+    if (!signedIn) return reply;
+    assertFormCsrf(ctx, request, signedIn);
+    const body = formFields(request);
+    const next = formText(body.new_password);
+    const refuse = (text: string, status: number) =>
+      showAccountPage(ctx, request, reply, signedIn, { kind: 'error', text }, status);
+    // The current password is guessed here as at sign-in: the same limits, the same audit.
+    const accountKey = `user:${signedIn.user.id}`;
+    const addressKey = addressLimitKey(clientIp(request));
+    const limit = await ctx.limiters.signIn.begin(accountKey, addressKey);
+    if (!limit.allowed) {
+      reply.header('retry-after', String(limit.retryAfterSeconds));
+      return refuse(
+        `Too many failed attempts. Try again in ${limit.retryAfterSeconds} seconds.`,
+        429,
+      );
+    }
+    const current = formText(body.current_password);
+    if (!(await verifyAccountPassword(signedIn.user.passwordHash, current))) {
+      await limit.fail();
+      await recordAuditEvent(
+        ctx.db,
+        {
+          userId: signedIn.user.id,
+          ...pageOrigin(request, signedIn),
+          event: 'login.failure',
+          details: { reason: 'wrong_current_password' },
+        },
+        ctx.now(),
+      );
+      return refuse('Your current password is not correct.', 400);
+    }
+    await limit.succeed();
+    if (next !== formText(body.confirm_password))
+      return refuse('The two new passwords do not match.', 400);
+    try {
+      await setUserPassword(ctx.db, signedIn.user.id, next);
+    } catch (error) {
+      if (error instanceof AccountError) return refuse(error.message, 400);
+      throw error;
+    }
+    const revokeAll = formText(body.revoke_app_passwords) === 'yes';
+    const revoked = await closeWhatTheOldPasswordOpened(ctx, request, signedIn, revokeAll);
+    return reply.redirect(
+      `/account?done=${revoked > 0 ? 'password_and_app_passwords' : 'password'}`,
+      303,
+    );
+  });
+}
+
+/**
+ * After a password change: the other sessions end, second-factor steps begun with the old
+ * password die with it, this session counts as freshly signed in, and (if asked) every
+ * application password is revoked. Returns how many were.
+ */
+async function closeWhatTheOldPasswordOpened(
+  ctx: AppContext,
+  request: FastifyRequest,
+  signedIn: SignedIn,
+  revokeAll: boolean,
+): Promise<number> {
+  const who = { userId: signedIn.user.id, ...pageOrigin(request, signedIn) };
+  const now = ctx.now();
+  const ended = await endOtherSessions(ctx.db, signedIn.user.id, signedIn.session.id);
+  await ctx.twoFactor.clearChallenges(signedIn.user.id);
+  await markReauthenticated(ctx.db, signedIn.session.id, now);
+  let revoked = 0;
+  if (revokeAll) {
+    const records = await listApplicationPasswords(ctx.db, signedIn.user.id);
+    revoked = await deleteAllApplicationPasswords(ctx.db, signedIn.user.id);
+    for (const r of records) ctx.lastUsed.forget(r.uuid);
+    await recordAuditEvent(
+      ctx.db,
+      {
+        ...who,
+        event: 'app_password.revoked',
+        details: { all: true, count: revoked, reason: 'password_changed' },
+      },
+      now,
+    );
+  }
+  await recordAuditEvent(
+    ctx.db,
+    { ...who, event: 'password.changed', details: { sessions_ended: ended } },
+    now,
+  );
+  return revoked;
+}

@@ -1,0 +1,54 @@
+import type { User } from '../../../accounts/index.js';
+import { html, type Html } from '../../html.js';
+
+/** The profile form, and the email address's verification state with its code forms. */
+export function profileSection(options: {
+  csrf: string;
+  user: User;
+  /** A code for this very address is waiting to be entered. */
+  proofPending: boolean;
+}): Html {
+  const { csrf, user } = options;
+  return html`<h2 id="profile">Profile</h2>
+          <form class="stack" method="post" action="/account/profile">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <label
+              >Display name
+              <input
+                type="text"
+                name="display_name"
+                value="${user.displayName}"
+                maxlength="250"
+                required
+            /></label>
+            <label
+              >Email
+              <input type="email" name="email" value="${user.email}" maxlength="254" required
+            /></label>
+            <button type="submit">Save profile</button>
+          </form>
+          ${
+            user.emailVerifiedAt !== null
+              ? html`<p class="muted" id="email-verified">Your email address is verified.</p>`
+              : emailVerification(options)
+          }`;
+}
+
+function emailVerification(options: { csrf: string; user: User; proofPending: boolean }): Html {
+  const { csrf, user, proofPending } = options;
+  return html`<div id="email-verification">
+          <p>Your email address <strong>${user.email}</strong> is <strong>not verified</strong>. Verify it so that a sign-in code can be emailed to it if you lose your other two-factor methods.</p>
+          ${
+            proofPending
+              ? html`<form class="stack" method="post" action="/account/email/verify" id="verify-email-form">
+            <input type="hidden" name="_csrf" value="${csrf}">
+            <label>Code from the email <input type="text" name="code" id="email-verification-code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required></label>
+            <button type="submit" id="verify-email">Verify address</button>
+          </form>`
+              : ''
+          }
+          <form method="post" action="/account/email/send-code">
+            <input type="hidden" name="_csrf" value="${csrf}">
+            <button type="submit" class="secondary" id="send-email-code">${proofPending ? 'Send another code' : 'Email me a code'}</button>
+          </form></div>`;
+}

@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AccountError,
+  ROLE_LABELS,
+  ROLE_NAMES,
+  can,
+  createUser,
+  listUsers,
+  type User,
+} from '../../../accounts/index.js';
+import { assertFormCsrf, type SignedIn } from '../../browserAuth.js';
+import type { AppContext } from '../../../context.js';
+import { html, type Html } from '../../html.js';
+import type { PageChrome } from '../../layout.js';
+import { formFields, formText } from '../formFields.js';
+import { auditPageChange } from '../pageAudit.js';
+import { noticeFor, sendPage } from '../render.js';
+import { requireUserCapability } from './requireUserCapability.js';
+import { USER_NOTICES } from './userNotices.js';
+
+const PER_PAGE = 50;
+
+/** `/admin/users`: the list (searched, paged), and adding a user. */
+export function registerUserList(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/admin/users', async (request, reply) => {
+    const signedIn = await requireUserCapability(ctx, request, reply, 'list_users');
+    return signedIn ? showUserList(ctx, request, reply, signedIn) : reply;
+  });
+
+  app.post('/admin/users', async (request, reply) => {
+    const signedIn = await requireUserCapability(ctx, request, reply, 'create_users');
+    if (!signedIn) return reply;
+    assertFormCsrf(ctx, request, signedIn);
+    const body = formFields(request);
+    let created: User;
+    try {
+      created = await createUser(
+        ctx.db,
+        {
+          login: formText(body.login),
+          email: formText(body.email),
+          password: formText(body.password),
+          role: formText(body.role) || 'subscriber',
+          displayName: formText(body.display_name),
+        },
+        ctx.now(),
+      );
+    } catch (error) {
+      if (error instanceof AccountError) {
+        const flash = { kind: 'error', text: error.message } as const;
+        return showUserList(ctx, request, reply, signedIn, flash, 400);
+      }
+      throw error;
+    }
+    await auditPageChange(ctx, request, signedIn, 'user.created', created, { role: created.role });
+    return reply.redirect(`/admin/users/${created.id}?done=created`, 303);
+  });
+}
+
+async function showUserList(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signedIn: SignedIn,
+  flash?: PageChrome['flash'],
+  status = 200,
+): Promise<FastifyReply> {
+  const query = request.query as Record<string, unknown>;
+  const page = Math.max(1, Number.parseInt(formText(query.paged), 10) || 1);
+  const search = formText(query.s).slice(0, 100);
+  const { users, total } = await listUsers(ctx.db, { page, perPage: PER_PAGE, search });
+  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  return sendPage(
+    ctx,
+    request,
+    reply,
+    { title: 'Users', status, flash: flash ?? noticeFor(query.done, USER_NOTICES), signedIn },
+    (csrf) =>
+      html` <h1>Users</h1>
+          ${can(signedIn.user, 'manage_options') ? html`<p><a href="/admin/settings">Site settings</a></p>` : ''}
+          <form method="get" action="/admin/users">
+            <label class="check">Search <input type="text" name="s" value="${search}" /></label>
+            <button class="secondary">Search</button>
+          </form>
+          <table>
+            <thead>
+              <tr>
+                <th>Username</th>
+                <th>Name</th>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${users.map(
+                (u) =>
+                  html`<tr data-user="${u.login}">
+                    <td><a href="/admin/users/${u.id}">${u.login}</a></td>
+                    <td>${u.displayName}</td>
+                    <td>${u.email}</td>
+                    <td>${ROLE_LABELS[u.role]}</td>
+                    <td>${u.disabled ? html`<span class="tag">disabled</span>` : 'active'}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          <p class="muted">
+            ${total} user${total === 1 ? '' : 's'}; page ${page} of ${pages}.
+            ${page > 1 ? html`<a href="/admin/users?paged=${page - 1}&amp;s=${encodeURIComponent(search)}">Previous</a>` : ''}
+            ${page < pages ? html`<a href="/admin/users?paged=${page + 1}&amp;s=${encodeURIComponent(search)}">Next</a>` : ''}
+          </p>
+          ${can(signedIn.user, 'create_users') ? addUserForm(csrf) : ''}`,
+  );
+}
+
+function addUserForm(csrf: string): Html {
+  return html`<h2>Add a user</h2>
+                  <form class="stack" method="post" action="/admin/users">
+                    <input type="hidden" name="_csrf" value="${csrf}" />
+                    <label
+                      >Username <input type="text" name="login" required maxlength="60"
+                    /></label>
+                    <label>Email <input type="email" name="email" required /></label>
+                    <label>Display name <input type="text" name="display_name" /></label>
+                    <label
+                      >Password
+                      <input
+                        type="password"
+                        name="password"
+                        autocomplete="new-password"
+                        minlength="8"
+                        required
+                    /></label>
+                    <label
+                      >Role
+                      <select name="role">
+                        ${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === 'subscriber' ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}
+                      </select></label
+                    >
+                    <button type="submit">Add user</button>
+                  </form>`;
+}

@@ -1,0 +1,61 @@
+import { ROLE_LABELS, ROLE_NAMES, roleRank, type Role } from '../../../accounts/index.js';
+import type { ApplicationPassword } from '../../../app-passwords/index.js';
+import { html, type Html } from '../../html.js';
+import { formatTime } from '../render.js';
+
+/** The list and forms for one owner's application passwords, on /account and /admin/users/{id}. */
+export function applicationPasswordsSection(options: {
+  csrf: string;
+  base: string;
+  records: ApplicationPassword[];
+  available: boolean;
+  ownerLabel: string;
+  /** Ceilings offered are the roles below this one. */
+  ownerRole?: Role;
+  /** The server clock, to mark expired passwords. */
+  now?: number;
+}): Html {
+  const { csrf, base, records } = options;
+  const now = options.now ?? Date.now();
+  if (!options.available) {
+    return html`<h2 id="application-passwords">Application passwords</h2>
+      <p class="muted">Application passwords are not available here: the site must be served over HTTPS (or run in the local environment), and the feature must be switched on.</p>`;
+  }
+  return html`<h2 id="application-passwords">Application passwords</h2>
+    <p class="muted">Programs that use ${options.ownerLabel} account through the API get their own password, which can be revoked on its own. They never work on the sign-in form.</p>
+    <form class="stack" method="post" action="${base}">
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <label>New application password name <input type="text" name="name" id="new-application-password-name" maxlength="255" required placeholder="e.g. Phone app"></label>
+      <label>What it may reach
+        <select name="scope" id="new-application-password-scope">
+          <option value="full" selected>Everything ${options.ownerLabel} account can do</option>
+          <option value="content">Content only: posts, pages, categories, tags, media</option>
+        </select></label>
+      <label>Act at most as
+        <select name="role_ceiling" id="new-application-password-ceiling">
+          <option value="" selected>The account’s own role</option>
+          ${ROLE_NAMES.filter((r) => !options.ownerRole || roleRank(r) < roleRank(options.ownerRole)).map((r) => html`<option value="${r}">${ROLE_LABELS[r]}</option>`)}
+        </select></label>
+      <label>Expires (optional) <input type="date" name="expires" id="new-application-password-expires"></label>
+      <button type="submit" id="create-application-password">Add application password</button>
+    </form>
+    ${
+      records.length === 0
+        ? html`<p class="muted" id="no-application-passwords">No application passwords yet.</p>`
+        : html`<table id="application-passwords-table">
+        <thead><tr><th>Name</th><th>Created</th><th>Last used</th><th>Last IP</th><th>Reach</th><th></th></tr></thead>
+        <tbody>${records.map(
+          (r) => html`<tr data-uuid="${r.uuid}">
+          <td><a href="${base}/${r.uuid}">${r.name}</a></td><td>${formatTime(r.created)}</td><td>${formatTime(r.lastUsed)}</td><td>${r.lastIp ?? '—'}</td>
+          <td>${r.scope === 'content' ? 'content only' : 'full'}${r.roleCeiling ? html`, as ${r.roleCeiling}` : ''}${r.expires === null ? '' : r.expires <= now ? html` <span class="tag">expired</span>` : html`, until ${formatTime(r.expires)}`}</td>
+          <td><form class="inline" method="post" action="${base}/${r.uuid}/revoke"><input type="hidden" name="_csrf" value="${csrf}"><button class="secondary" type="submit" aria-label="Revoke ${r.name}">Revoke</button></form></td>
+        </tr>`,
+        )}</tbody>
+      </table>
+      <form class="stack" method="post" action="${base}/revoke-all" id="revoke-all-form">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <label class="check"><input type="checkbox" name="confirm" value="yes" required> Yes, revoke all ${records.length} application password${records.length === 1 ? '' : 's'}: every program using them stops working.</label>
+        <button class="danger" type="submit" id="revoke-all">Revoke all application passwords</button>
+      </form>`
+    }`;
+}

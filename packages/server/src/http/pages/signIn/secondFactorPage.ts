@@ -1,0 +1,130 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '../../../accounts/index.js';
+import {
+  PROVIDER_LABELS,
+  PROVIDER_SWITCH_LABELS,
+  availableProviders,
+  type LoginChallenge,
+  type ProviderId,
+} from '../../../two-factor/index.js';
+import type { SignedIn } from '../../browserAuth.js';
+import { clientIp } from '../../clientAddress.js';
+import type { AppContext } from '../../../context.js';
+import { html, type Html } from '../../html.js';
+import type { PageChrome } from '../../layout.js';
+import { sendPage } from '../render.js';
+import { WEBAUTHN_HEAD } from '../webauthnHead.js';
+
+export interface SecondFactorPageState {
+  user: User;
+  token: string;
+  challenge: LoginChallenge;
+  provider: ProviderId;
+  signedIn?: SignedIn | undefined;
+  status?: number;
+  flash?: PageChrome['flash'];
+  resend?: boolean;
+}
+
+/** The second-factor page: the chosen method's form, and the other methods as buttons. */
+export async function showSecondFactorPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: SecondFactorPageState,
+): Promise<FastifyReply> {
+  const { user, provider } = state;
+  const facts = await ctx.twoFactor.facts(user);
+  const available = availableProviders(facts);
+  const flash = provider === 'email' ? await offerEmailCode(ctx, request, state) : state.flash;
+  const webauthnOptions =
+    provider === 'webauthn'
+      ? JSON.stringify(await ctx.twoFactor.webauthnAuthenticationOptions(user, state.challenge))
+      : undefined;
+  return sendPage(
+    ctx,
+    request,
+    reply,
+    {
+      title: 'Two-factor authentication',
+      status: state.status ?? 200,
+      flash,
+      signedIn: state.signedIn,
+      ...(provider === 'webauthn' ? { head: WEBAUTHN_HEAD } : {}),
+    },
+    (csrf) => secondFactorForms({ csrf, state, available, webauthnOptions }),
+  );
+}
+
+/** Sends the email code (unless one went out a moment ago) and says what happened. */
+async function offerEmailCode(
+  ctx: AppContext,
+  request: FastifyRequest,
+  state: SecondFactorPageState,
+): Promise<PageChrome['flash']> {
+  const sent = await ctx.twoFactor.offerEmailCode(
+    state.user,
+    clientIp(request),
+    state.resend ?? false,
+  );
+  if (state.resend) {
+    return sent.sent
+      ? { kind: 'notice', text: 'A new code was sent.' }
+      : {
+          kind: 'error',
+          text:
+            'retryAfterSeconds' in sent
+              ? `You can ask for another code in ${sent.retryAfterSeconds} seconds.`
+              : 'A code was already sent.',
+        };
+  }
+  if (!sent.sent && 'retryAfterSeconds' in sent && !state.flash) {
+    return {
+      kind: 'notice',
+      text: `Use the code sent earlier; you can ask for another in ${sent.retryAfterSeconds} seconds.`,
+    };
+  }
+  return state.flash;
+}
+
+function secondFactorForms(options: {
+  csrf: string;
+  state: SecondFactorPageState;
+  available: ProviderId[];
+  webauthnOptions: string | undefined;
+}): Html {
+  const { csrf, available, webauthnOptions } = options;
+  const { user, token, provider } = options.state;
+  const hidden = (csrf: string, p: ProviderId) => html`
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="challenge" value="${token}">
+    <input type="hidden" name="provider" value="${p}">`;
+  return html`
+    <h1>Two-factor authentication</h1>
+    <p class="muted">Signing in as <strong>${user.login}</strong> with ${PROVIDER_LABELS[provider].toLowerCase()}.</p>
+    <form class="stack" method="post" action="/login/two-factor" id="two-factor-form" data-provider="${provider}">
+      ${hidden(csrf, provider)}
+      ${
+        provider === 'webauthn'
+          ? html`<input type="hidden" name="webauthn_response" id="webauthn-response" value="">
+          <div id="webauthn-sign-in" data-options="${webauthnOptions ?? ''}"></div>
+          <p>Insert or touch your security key, then choose the button.</p>
+          <button type="button" id="use-security-key">Use security key</button>
+          <noscript><p class="error">Security keys need JavaScript. Choose another method below.</p></noscript>`
+          : html`<label>${provider === 'totp' ? 'Code from your authenticator app' : provider === 'email' ? 'Code from the email we sent (valid 10 minutes)' : 'Recovery code'}
+            <input type="text" name="code" id="authcode" inputmode="numeric" autocomplete="one-time-code" autofocus required></label>
+          <button type="submit" id="verify-code">Verify</button>`
+      }
+    </form>
+    ${
+      provider === 'email'
+        ? html`<form method="post" action="/login/two-factor">${hidden(csrf, 'email')}<input type="hidden" name="resend" value="1"><button type="submit" class="secondary" id="resend-code">Resend code</button></form>`
+        : ''
+    }
+    ${
+      available.filter((p) => p !== provider).length > 0
+        ? html`<h2>Other methods</h2>
+        ${available.filter((p) => p !== provider).map((p) => html`<form class="inline" method="post" action="/login/two-factor">${hidden(csrf, p)}<button type="submit" class="secondary" data-switch="${p}">${PROVIDER_SWITCH_LABELS[p]}</button></form> `)}`
+        : ''
+    }`;
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../../context.js';
+import { afterTwoFactorDisabled } from '../../twoFactorEffects.js';
+import { showTwoFactorPage } from './overviewPage.js';
+import { changeActor, beginTwoFactorChange } from './twoFactorChange.js';
+import { TWO_FACTOR_PAGE } from './twoFactorPaths.js';
+
+/** Security keys: removing one; adding one is the site script's work over REST. */
+export function registerSecurityKeys(app: FastifyInstance, ctx: AppContext): void {
+  // Registering is done by the site script over REST; a browser without JavaScript lands here.
+  app.post(`${TWO_FACTOR_PAGE}/webauthn`, async (request, reply) => {
+    const signedIn = await beginTwoFactorChange(ctx, request, reply);
+    if (!signedIn) return reply;
+    return showTwoFactorPage(
+      ctx,
+      request,
+      reply,
+      signedIn,
+      { kind: 'error', text: 'Adding a security key needs JavaScript in the browser.' },
+      400,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>(
+    `${TWO_FACTOR_PAGE}/webauthn/:id/remove`,
+    async (request, reply) => {
+      const signedIn = await beginTwoFactorChange(ctx, request, reply);
+      if (!signedIn) return reply;
+      if (!(await ctx.twoFactor.webauthnRemove(signedIn.user, request.params.id)))
+        return showTwoFactorPage(
+          ctx,
+          request,
+          reply,
+          signedIn,
+          { kind: 'error', text: 'Security key not found.' },
+          404,
+        );
+      await afterTwoFactorDisabled(ctx, changeActor(request, signedIn), signedIn.user, 'webauthn');
+      return reply.redirect(`${TWO_FACTOR_PAGE}?done=key_removed`, 303);
+    },
+  );
+}
