@@ -21,10 +21,16 @@ import { clientIp } from '../clientAddress.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { notifyApplicationPasswordCreated } from '../notifications.js';
-import type { ArgSpecs } from './args.js';
+import type { ArgSpecs, ArgValues } from './args.js';
 import { appPasswordItem, restDate } from './appPasswordShape.js';
 import { applicationPasswordsAvailableFor } from './auth.js';
-import type { Permission, RestRegistry, RestRequest } from './registry.js';
+import {
+  restEndpoint,
+  signedIn,
+  type Permission,
+  type RestRegistry,
+  type RestRequest,
+} from './registry.js';
 import { denied } from './users.js';
 
 /** Creating a credential from a browser session needs a recent proof of identity (step-up). */
@@ -37,7 +43,7 @@ const USER_ARG = {
 } satisfies ArgSpecs;
 const CONTEXT_ARG = {
   context: { type: 'string', enum: ['view', 'embed', 'edit'], default: 'view' },
-} satisfies ArgSpecs;
+} as const satisfies ArgSpecs;
 const WRITE_ARGS = {
   app_id: {
     type: 'string',
@@ -64,7 +70,7 @@ const WRITE_ARGS = {
     format: 'date-time',
     description: 'Latchkey: the password stops working after this time (UTC).',
   },
-} satisfies ArgSpecs;
+} as const satisfies ArgSpecs;
 
 /** WordPress's refusal for each capability, by the capability that was missing. */
 const DENIALS = {
@@ -204,8 +210,8 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
    * creates it: a content-tier password makes content-tier ones, and a ceiling or expiry of the
    * creating password carries over when the new one would be wider.
    */
-  const parseWrite = (req: RestRequest, owner: User) => {
-    const name = sanitizeApplicationPasswordName(String(req.args.name));
+  const parseWrite = (req: RestRequest<ArgValues<typeof WRITE_ARGS>>, owner: User) => {
+    const name = sanitizeApplicationPasswordName(req.args.name);
     if (name === '') {
       throw new HttpError(
         400,
@@ -240,20 +246,20 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     namespace: 'wp/v2',
     route: `/users/${USER_ID}/application-passwords`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...USER_ARG, ...CONTEXT_ARG },
         permission: allow('list_app_passwords'),
         handler: async (req) => {
           const owner = await ownerOf(req);
           const records = await listApplicationPasswords(ctx.db, owner.id);
-          const context = req.args.context as 'view' | 'edit' | 'embed';
+          const { context } = req.args;
           return {
             body: records.map((r) => appPasswordItem(site(), ctx.lastUsed.overlay(r), { context })),
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST'],
         args: { ...USER_ARG, ...WRITE_ARGS },
         permission: allow('create_app_password'),
@@ -289,8 +295,8 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
             },
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['DELETE'],
         args: USER_ARG,
         permission: allow('delete_app_passwords'),
@@ -302,7 +308,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
           await audit(req, 'app_password.revoked', owner, { all: true, count });
           return { body: { deleted: true, count } };
         },
-      },
+      }),
     ],
   });
 
@@ -311,7 +317,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     namespace: 'wp/v2',
     route: `/users/${USER_ID}/application-passwords/introspect`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...USER_ARG, ...CONTEXT_ARG },
         permission: async (req) => {
@@ -347,11 +353,11 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
             );
           return {
             body: appPasswordItem(site(), ctx.lastUsed.overlay(record), {
-              context: req.args.context as 'view',
+              context: req.args.context,
             }),
           };
         },
-      },
+      }),
     ],
   });
 
@@ -360,16 +366,16 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     namespace: 'wp/v2',
     route: `/users/${USER_ID}/application-passwords/${UUID}`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...USER_ARG, ...CONTEXT_ARG },
         permission: allow('read_app_password'),
         handler: async (req) => {
           const record = await requireRecord(req, await ownerOf(req));
-          return { body: appPasswordItem(site(), record, { context: req.args.context as 'view' }) };
+          return { body: appPasswordItem(site(), record, { context: req.args.context }) };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: {
           ...USER_ARG,
@@ -381,7 +387,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
           const owner = await ownerOf(req);
           let record = await requireRecord(req, owner);
           if (req.args.name !== undefined) {
-            const name = sanitizeApplicationPasswordName(String(req.args.name));
+            const name = sanitizeApplicationPasswordName(req.args.name);
             if (name === '') {
               throw new HttpError(
                 400,
@@ -401,8 +407,8 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
           }
           return { body: appPasswordItem(site(), record) };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['DELETE'],
         args: USER_ARG,
         permission: allow('delete_app_password'),
@@ -416,7 +422,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
             body: { deleted: true, previous: appPasswordItem(site(), record, { links: false }) },
           };
         },
-      },
+      }),
     ],
   });
 
@@ -426,18 +432,18 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     namespace: 'latchkey/v1',
     route: `/users/${USER_ID}/application-passwords`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['DELETE'],
         args: { ...USER_ARG, app_id: { type: 'string', format: 'uuid', required: true } },
         permission: allow('delete_app_passwords'),
         handler: async (req) => {
           const owner = await ownerOf(req);
-          const appId = String(req.args.app_id).toLowerCase();
+          const appId = req.args.app_id.toLowerCase();
           const count = await deleteApplicationPasswordsOfApp(ctx.db, owner.id, appId);
           await audit(req, 'app_password.revoked', owner, { app_id: appId, count });
           return { body: { deleted: true, count } };
         },
-      },
+      }),
     ],
   });
 
@@ -446,7 +452,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     namespace: 'latchkey/v1',
     route: `/users/${USER_ID}/application-passwords/${UUID}/activity`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: {
           ...USER_ARG,
@@ -457,11 +463,11 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
         handler: async (req) => {
           const owner = await ownerOf(req);
           const record = await requireRecord(req, owner);
-          const perPage = req.args.per_page as number;
+          const perPage = req.args.per_page;
           const { events, total } = await listAuditEvents(ctx.db, {
             userId: owner.id,
             credential: `app_password:${record.uuid}`,
-            page: req.args.page as number,
+            page: req.args.page,
             perPage,
           });
           return {
@@ -479,7 +485,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
             },
           };
         },
-      },
+      }),
     ],
   });
 
@@ -509,7 +515,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
         permission: manageOptions,
         handler: async () => ({ body: (await listAppIdBlocks(ctx.db)).map(blockItem) }),
       },
-      {
+      restEndpoint({
         methods: ['POST'],
         args: {
           app_id: { type: 'string', format: 'uuid', required: true, minLength: 36 },
@@ -517,14 +523,9 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
         },
         permission: manageOptions,
         handler: async (req) => {
-          const appId = String(req.args.app_id).toLowerCase();
-          const created = await blockAppId(
-            ctx.db,
-            appId,
-            req.auth.user!.id,
-            String(req.args.reason),
-            ctx.now(),
-          );
+          const actor = signedIn(req);
+          const appId = req.args.app_id.toLowerCase();
+          const created = await blockAppId(ctx.db, appId, actor.id, req.args.reason, ctx.now());
           if (!created)
             throw new HttpError(
               409,
@@ -536,7 +537,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
             {
               ...who(req),
               event: 'app_password.blocked',
-              userId: req.auth.user!.id,
+              userId: actor.id,
               details: { app_id: appId, reason: req.args.reason },
             },
             ctx.now(),
@@ -544,7 +545,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
           const block = (await listAppIdBlocks(ctx.db)).find((b) => b.appId === appId)!;
           return { status: 201, body: blockItem(block) };
         },
-      },
+      }),
     ],
   });
 
@@ -553,7 +554,7 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
     namespace: 'latchkey/v1',
     route: '/application-password-blocks/(?P<app_id>[0-9a-fA-F-]{36})',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['DELETE'],
         args: { app_id: { type: 'string', format: 'uuid' } },
         permission: manageOptions,
@@ -570,14 +571,14 @@ export function registerApplicationPasswordRoutes(ctx: AppContext, registry: Res
             {
               ...who(req),
               event: 'app_password.unblocked',
-              userId: req.auth.user!.id,
+              userId: signedIn(req).id,
               details: { app_id: appId },
             },
             ctx.now(),
           );
           return { body: { deleted: true, app_id: appId } };
         },
-      },
+      }),
     ],
   });
 }

@@ -1,15 +1,12 @@
 import { HttpError } from '../errors.js';
 
+/** The JSON Schema types WordPress's REST API coerces parameters to. */
+export type ArgType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'null';
+
 /** A subset of WordPress's REST argument schema: enough to validate and to publish in the index. */
 export interface ArgSpec {
-  type:
-    | 'string'
-    | 'integer'
-    | 'number'
-    | 'boolean'
-    | 'array'
-    | 'object'
-    | Array<'string' | 'integer' | 'boolean' | 'null'>;
+  /** One type, or a list tried in order (WordPress's union types, e.g. `['string', 'null']`). */
+  type: Exclude<ArgType, 'null'> | readonly ArgType[];
   description?: string;
   required?: boolean;
   default?: unknown;
@@ -26,6 +23,52 @@ export interface ArgSpec {
 }
 
 export type ArgSpecs = Record<string, ArgSpec>;
+
+/*
+ * What validateArgs hands a handler, derived from the specs, so that a handler reads
+ * `req.args.page` as a number without a cast. Keep these in step with coerceOne below.
+ * Enums narrow when the spec keeps its literals (`as const`, or inline in restEndpoint()).
+ */
+type Enumerated<S, Base> = S extends { enum: readonly (infer E)[] } ? Extract<E, Base> : Base;
+type ItemValue<I> = I extends { type: 'integer' } ? number : Enumerated<I, string>;
+type TypeValue<T, S> = T extends 'string'
+  ? Enumerated<S, string>
+  : T extends 'integer' | 'number'
+    ? Enumerated<S, number>
+    : T extends 'boolean'
+      ? boolean
+      : T extends 'null'
+        ? null
+        : T extends 'object'
+          ? Record<string, unknown>
+          : T extends 'array'
+            ? S extends { items: infer I }
+              ? ItemValue<I>[]
+              : unknown[]
+            : never;
+type Coerced<S extends ArgSpec> = TypeValue<
+  S['type'] extends readonly (infer T)[] ? T : S['type'],
+  S
+>;
+type Relaxed<V> = V extends (infer E)[] ? readonly E[] : V;
+/** A default is used as it stands, uncoerced: one of another type (search's `subtype: 'any'`) stays visible. */
+type Defaulted<S, V> = S extends { default: infer D } ? (D extends Relaxed<V> ? never : D) : never;
+type Given<S> = S extends { required: true }
+  ? true
+  : S extends { default: infer D }
+    ? undefined extends D
+      ? false
+      : true
+    : false;
+
+/** The value of one validated argument: undefined unless it is required or has a default. */
+export type ArgValue<S extends ArgSpec> =
+  Coerced<S> | Defaulted<S, Coerced<S>> | (Given<S> extends true ? never : undefined);
+
+/** The validated arguments of an endpoint declared with these specs. */
+export type ArgValues<S extends ArgSpecs> = {
+  -readonly [K in keyof S]: ArgValue<Exclude<S[K], undefined>>;
+};
 
 interface Problem {
   code: string;

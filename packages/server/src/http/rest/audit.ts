@@ -3,7 +3,7 @@ import { listAuditEvents } from '../../audit/index.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import { restDate } from './appPasswordShape.js';
-import type { RestRegistry } from './registry.js';
+import { restEndpoint, signedIn, type RestRegistry } from './registry.js';
 
 /** Security events: everyone reads their own, administrators everyone's (SPEC §6.4, §10). */
 export function registerAuditRoutes(ctx: AppContext, registry: RestRegistry): void {
@@ -12,7 +12,7 @@ export function registerAuditRoutes(ctx: AppContext, registry: RestRegistry): vo
     route: '/audit',
     tier: 'full',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: {
           page: { type: 'integer', default: 1, minimum: 1, maximum: 1_000_000 },
@@ -28,17 +28,17 @@ export function registerAuditRoutes(ctx: AppContext, registry: RestRegistry): vo
             ? true
             : new HttpError(401, 'rest_not_logged_in', 'You are not currently logged in.'),
         handler: async (req) => {
-          const actor = req.auth.user!;
+          const actor = signedIn(req);
           const admin = can(actor, 'manage_options');
-          const wanted = req.args.user as number | undefined;
+          const wanted = req.args.user;
           if (wanted !== undefined && wanted !== actor.id && !admin) {
             throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
           }
           const userId = admin ? wanted : actor.id;
-          const perPage = req.args.per_page as number;
+          const perPage = req.args.per_page;
           const { events, total } = await listAuditEvents(ctx.db, {
             ...(userId !== undefined ? { userId } : {}),
-            page: req.args.page as number,
+            page: req.args.page,
             perPage,
           });
           return {
@@ -58,7 +58,7 @@ export function registerAuditRoutes(ctx: AppContext, registry: RestRegistry): vo
             },
           };
         },
-      },
+      }),
     ],
   });
 }

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
 import { applicationPasswordsAvailableFor } from './auth.js';
-import type { RestRegistry } from './registry.js';
+import { restEndpoint, type RestRegistry } from './registry.js';
 
 const TOKEN_ARGS = {
   code: {
@@ -47,7 +47,7 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
     tier: 'content',
     route: '/authorize/token',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['POST'],
         args: TOKEN_ARGS,
         handler: async (req) => {
@@ -73,10 +73,10 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
               ctx.db,
               ctx.keys.codes,
               {
-                code: String(req.args.code),
-                codeVerifier: String(req.args.code_verifier ?? ''),
-                appId: String(req.args.app_id ?? ''),
-                successUrl: String(req.args.success_url ?? ''),
+                code: req.args.code,
+                codeVerifier: req.args.code_verifier,
+                appId: req.args.app_id,
+                successUrl: req.args.success_url,
               },
               ctx.now(),
             );
@@ -106,7 +106,7 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
             headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
           };
         },
-      },
+      }),
     ],
   });
 }

@@ -3,8 +3,8 @@ import type { Session } from '../../sessions/index.js';
 import type { User } from '../../accounts/index.js';
 import type { ApplicationPassword } from '../../app-passwords/index.js';
 import type { AppContext } from '../../context.js';
-import type { HttpError } from '../errors.js';
-import type { ArgSpecs } from './args.js';
+import { HttpError } from '../errors.js';
+import type { ArgSpecs, ArgValues } from './args.js';
 
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -16,13 +16,24 @@ export interface RestAuth {
   appPassword?: ApplicationPassword;
 }
 
-export interface RestRequest {
+/** A REST call; `Args` is what the endpoint's specs make of its parameters (see restEndpoint). */
+export interface RestRequest<Args = Record<string, unknown>> {
   ctx: AppContext;
   raw: FastifyRequest;
   method: RestMethod;
   /** Validated, coerced parameters: path params win over body, body over query. */
-  args: Record<string, unknown>;
+  args: Args;
   auth: RestAuth;
+}
+
+/**
+ * The signed-in caller, for handlers whose permission check already refused everyone else:
+ * the 401 here (WordPress's answer to a signed-out caller) is a safety net, not a new rule.
+ */
+export function signedIn(req: RestRequest): User {
+  if (!req.auth.user)
+    throw new HttpError(401, 'rest_not_logged_in', 'You are not currently logged in.');
+  return req.auth.user;
 }
 
 export interface RestResult {
@@ -31,15 +42,48 @@ export interface RestResult {
   headers?: Record<string, string>;
 }
 
+/**
+ * Whether the caller may use an endpoint. Its `req.args` stay untyped: besides guarding the
+ * call, a permission runs with nothing but the raw path parameters (strings) to work out the
+ * `Allow` header (dispatch.ts), so it must not count on validated values.
+ */
 export type Permission = (req: RestRequest) => Promise<true | HttpError> | true | HttpError;
 
-export interface RestEndpoint {
+/** The arguments of an endpoint that declares none. */
+export type NoArgs = Record<never, never>;
+
+/** An endpoint as restEndpoint() takes it: the handler sees `req.args` typed from `args`. */
+export interface RestEndpointDeclaration<Specs extends ArgSpecs> {
   methods: readonly RestMethod[];
   /** Overrides the route's tier for these methods (e.g. GET users/me is content, POST is full). */
   tier?: ScopeTier;
-  args?: ArgSpecs;
+  args?: Specs;
   permission?: Permission;
-  handler: (req: RestRequest) => Promise<RestResult> | RestResult;
+  handler: (req: RestRequest<ArgValues<Specs>>) => Promise<RestResult> | RestResult;
+}
+
+/**
+ * An endpoint as the registry keeps it. Written out directly, its handler reads no arguments;
+ * declare it with restEndpoint() to read them typed.
+ */
+export interface RestEndpoint extends Omit<RestEndpointDeclaration<ArgSpecs>, 'handler'> {
+  handler: (req: RestRequest<NoArgs>) => Promise<RestResult> | RestResult;
+}
+
+/**
+ * Declares an endpoint whose handler reads `req.args` with the types its specs give (an
+ * integer as a number, an enum as its values, a required or defaulted one never undefined).
+ * `const` keeps the literal types of specs written inline.
+ */
+export function restEndpoint<const Specs extends ArgSpecs = NoArgs>(
+  endpoint: RestEndpointDeclaration<Specs>,
+): RestEndpoint {
+  return {
+    ...endpoint,
+    // The one cast of the arguments: dispatch.ts builds req.args with validateArgs(endpoint.args),
+    // which coerces to exactly the types ArgValues derives from the same specs.
+    handler: (req) => endpoint.handler(req as RestRequest<ArgValues<Specs>>),
+  };
 }
 
 /**

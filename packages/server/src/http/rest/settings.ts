@@ -9,7 +9,7 @@ import {
 import { clientIp } from '../clientAddress.js';
 import type { AppContext } from '../../context.js';
 import type { ArgSpec } from './args.js';
-import type { Permission, RestRegistry } from './registry.js';
+import { restEndpoint, signedIn, type Permission, type RestRegistry } from './registry.js';
 import { denied } from './users.js';
 
 /** Types for coercion and the index; what a value may be is decided by applySettingsChange. */
@@ -63,12 +63,12 @@ export function registerSettingsRoutes(ctx: AppContext, registry: RestRegistry):
         permission: mayManageOptions,
         handler: async () => ({ body: publicSettings(await readSettings(ctx.db)) }),
       },
-      {
+      restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: SETTING_ARGS,
         permission: mayManageOptions,
         handler: async (req) => {
-          const actor = req.auth.user!;
+          const actor = signedIn(req);
           const input: Partial<Record<SettingName, unknown>> = {};
           for (const name of SETTING_NAMES) if (name in req.args) input[name] = req.args[name];
           const result = await applySettingsChange({
@@ -90,7 +90,7 @@ export function registerSettingsRoutes(ctx: AppContext, registry: RestRegistry):
           });
           return { body: result.settings };
         },
-      },
+      }),
     ],
   });
 }

@@ -11,14 +11,28 @@ import {
   auditTwoFactor,
   type TwoFactorActor,
 } from '../twoFactorEffects.js';
-import type { ArgSpecs } from './args.js';
-import type { RestEndpoint, RestRegistry, RestRequest, RestResult } from './registry.js';
+import type { ArgSpecs, ArgValues } from './args.js';
+import {
+  restEndpoint,
+  signedIn,
+  type NoArgs,
+  type RestEndpoint,
+  type RestRegistry,
+  type RestRequest,
+  type RestResult,
+} from './registry.js';
 
 const USER_ID = '(?P<user_id>(?:[\\d]+|me))';
 const USER_ARG = { user_id: { type: 'string' } } satisfies ArgSpecs;
 const CODE_ARG = { code: { type: 'string', required: true } } satisfies ArgSpecs;
 
-type Handler = (req: RestRequest, owner: User) => Promise<RestResult>;
+/** One endpoint under a user's two-factor route: `run` gets the user whose factors it manages. */
+interface FactorEndpoint<Specs extends ArgSpecs> {
+  methods: RestEndpoint['methods'];
+  args?: Specs;
+  mode: 'read' | 'enrol' | 'reset';
+  run: (req: RestRequest<ArgValues<Specs>>, owner: User) => Promise<RestResult>;
+}
 
 /**
  * Managing one's own second factors: a browser session only (never an application password),
@@ -86,48 +100,44 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
     return status(user);
   };
 
-  const route = (
-    path: string,
-    endpoints: Array<{
-      methods: RestEndpoint['methods'];
-      args?: ArgSpecs;
-      mode: 'read' | 'enrol' | 'reset';
-      run: Handler;
-    }>,
-  ) =>
+  const factor = <const Specs extends ArgSpecs = NoArgs>(e: FactorEndpoint<Specs>): RestEndpoint =>
+    restEndpoint<Specs>({
+      methods: e.methods,
+      args: e.args,
+      handler: async (req) => e.run(req, await owner(req, e.mode)),
+    });
+  const route = (path: string, endpoints: RestEndpoint[]) =>
     registry.register({
       namespace: 'latchkey/v1',
       tier: 'full',
       route: `/users/${USER_ID}/two-factor${path}`,
-      endpoints: endpoints.map((e) => ({
-        methods: e.methods,
-        args: { ...USER_ARG, ...(e.args ?? {}) },
-        handler: async (req) => e.run(req, await owner(req, e.mode)),
-      })),
+      // Each names its user in the path (`user_id`), which owner() reads.
+      endpoints: endpoints.map((e) => ({ ...e, args: { ...USER_ARG, ...e.args } })),
     });
 
   route('', [
-    { methods: ['GET'], mode: 'read', run: async (_req, user) => status(user) },
-    {
+    factor({ methods: ['GET'], mode: 'read', run: async (_req, user) => status(user) }),
+    factor({
       methods: ['DELETE'],
       mode: 'reset',
       run: async (req, user) => {
-        if (user.id === req.auth.user!.id && !can(req.auth.user!, 'edit_users'))
+        const caller = signedIn(req);
+        if (user.id === caller.id && !can(caller, 'edit_users'))
           throw new HttpError(403, 'rest_forbidden', 'Sorry, you are not allowed to do that.');
         await tf.reset(user);
         const ended = await endAllSessions(ctx.db, user.id);
         await auditTwoFactor(ctx, actor(req), 'two_factor.reset', user, { sessions_ended: ended });
         return status(user);
       },
-    },
+    }),
   ]);
   route('/totp', [
-    {
+    factor({
       methods: ['POST'],
       mode: 'enrol',
       run: async (req, user) => ({ body: await tf.beginTotpSetup(user, req.auth.session!.id) }),
-    },
-    {
+    }),
+    factor({
       methods: ['PUT'],
       args: CODE_ARG,
       mode: 'enrol',
@@ -135,23 +145,23 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
         await tf.confirmTotp(user, req.auth.session!.id, req.args.code);
         return enabled(req, user, 'totp');
       },
-    },
-    {
+    }),
+    factor({
       methods: ['DELETE'],
       mode: 'enrol',
       run: async (req, user) => (await tf.disable(user, 'totp'), disabled(req, user, 'totp')),
-    },
+    }),
   ]);
   route('/email', [
-    {
+    factor({
       methods: ['POST'],
       mode: 'enrol',
       run: async (req, user) => {
         await tf.sendProofCode(user, clientIp(req.raw));
         return { body: { sent: true } };
       },
-    },
-    {
+    }),
+    factor({
       methods: ['PUT'],
       args: CODE_ARG,
       mode: 'enrol',
@@ -159,15 +169,15 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
         await tf.confirmProofCode(user, req.args.code, true);
         return enabled(req, user, 'email');
       },
-    },
-    {
+    }),
+    factor({
       methods: ['DELETE'],
       mode: 'enrol',
       run: async (req, user) => (await tf.disable(user, 'email'), disabled(req, user, 'email')),
-    },
+    }),
   ]);
   route('/backup-codes', [
-    {
+    factor({
       methods: ['POST'],
       mode: 'enrol',
       run: async (req, user) => {
@@ -175,46 +185,41 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
         await afterBackupCodesGenerated(ctx, actor(req), user);
         return { body: result };
       },
-    },
-    {
+    }),
+    factor({
       methods: ['DELETE'],
       mode: 'enrol',
       run: async (req, user) => (
         await tf.disable(user, 'backup_codes'),
         disabled(req, user, 'backup_codes')
       ),
-    },
+    }),
   ]);
   route('/webauthn/options', [
-    {
+    factor({
       methods: ['POST'],
       mode: 'enrol',
       run: async (req, user) => ({
         body: await tf.webauthnRegistrationOptions(user, req.auth.session!.id),
       }),
-    },
+    }),
   ]);
   route('/webauthn', [
-    {
+    factor({
       methods: ['POST'],
       args: {
         name: { type: 'string', maxLength: 100, default: 'Security key' },
-        response: { type: ['string', 'object'] as never, required: true },
+        response: { type: ['string', 'object'], required: true },
       },
       mode: 'enrol',
       run: async (req, user) => {
-        await tf.webauthnRegister(
-          user,
-          req.auth.session!.id,
-          String(req.args.name),
-          req.args.response,
-        );
+        await tf.webauthnRegister(user, req.auth.session!.id, req.args.name, req.args.response);
         return enabled(req, user, 'webauthn');
       },
-    },
+    }),
   ]);
   route('/webauthn/(?P<credential_id>[A-Za-z0-9_-]{1,512})', [
-    {
+    factor({
       methods: ['DELETE'],
       args: { credential_id: { type: 'string' } },
       mode: 'enrol',
@@ -223,10 +228,10 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
           throw new HttpError(404, 'latchkey_webauthn_not_found', 'Security key not found.');
         return disabled(req, user, 'webauthn');
       },
-    },
+    }),
   ]);
   route('/primary', [
-    {
+    factor({
       methods: ['PUT'],
       args: { provider: { type: 'string', required: true } },
       mode: 'enrol',
@@ -238,6 +243,6 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
         await tf.setPrimary(user, req.args.provider);
         return status(user);
       },
-    },
+    }),
   ]);
 }

@@ -18,12 +18,16 @@ import { endAllSessions, endOtherSessions } from '../../sessions/index.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
-import type { RestRegistry, RestRequest } from './registry.js';
-import { userResource, type Context } from './userShape.js';
+import { restEndpoint, signedIn, type RestRegistry, type RestRequest } from './registry.js';
+import { userResource } from './userShape.js';
+
+const ID_ARG = {
+  id: { type: 'integer', description: 'Unique identifier for the user.' },
+} satisfies ArgSpecs;
 
 const CONTEXT_ARG = {
   context: { type: 'string', enum: ['view', 'embed', 'edit'], default: 'view' },
-} satisfies ArgSpecs;
+} as const satisfies ArgSpecs;
 
 const EDITABLE_ARGS = {
   name: { type: 'string', description: 'Display name for the user.', maxLength: 250 },
@@ -36,6 +40,8 @@ const EDITABLE_ARGS = {
   roles: { type: 'array', items: { type: 'string' } },
   password: { type: 'string', minLength: 1 },
 } satisfies ArgSpecs;
+/** What POST users declares beside its own required email and password, in the same order. */
+const { email: _email, password: _password, ...PROFILE_ARGS } = EDITABLE_ARGS;
 
 /** 401 when nobody is signed in, 403 when someone is but may not: WordPress's rule. */
 export function denied(req: RestRequest, code: string, message: string): HttpError {
@@ -81,8 +87,7 @@ export function registerUserRoutes(
     return t;
   };
 
-  const roleOf = (req: RestRequest): string | undefined => {
-    const roles = req.args.roles as string[] | undefined;
+  const roleOf = (roles: string[] | undefined): string | undefined => {
     if (!roles || roles.length === 0) return undefined;
     const role = roles[0]!;
     if (!isRole(role))
@@ -95,7 +100,7 @@ export function registerUserRoutes(
     route: '/users',
     tier: 'full',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: {
           ...CONTEXT_ARG,
@@ -129,8 +134,8 @@ export function registerUserRoutes(
           return true;
         },
         handler: async (req) => {
-          const page = req.args.page as number;
-          const perPage = req.args.per_page as number;
+          const page = req.args.page;
+          const perPage = req.args.per_page;
           const orderBy = (
             {
               id: 'id',
@@ -139,15 +144,15 @@ export function registerUserRoutes(
               slug: 'login',
               email: 'email',
             } as const
-          )[req.args.orderby as 'id'];
+          )[req.args.orderby];
           const mayList = req.auth.user !== undefined && can(req.auth.user, 'list_users');
           let { users, total } = await listUsers(ctx.db, {
             page: mayList ? page : 1,
             perPage: mayList ? perPage : 100_000,
-            search: req.args.search as string | undefined,
-            roles: (req.args.roles as string[] | undefined)?.filter(isRole),
+            search: req.args.search,
+            roles: req.args.roles?.filter(isRole),
             orderBy,
-            order: req.args.order as 'asc' | 'desc',
+            order: req.args.order,
           });
           if (!mayList) {
             const visible = await options.publishedAuthorIds();
@@ -157,20 +162,18 @@ export function registerUserRoutes(
           }
           const totalPages = Math.ceil(total / perPage);
           return {
-            body: users.map((u) => userResource(site, u, req.args.context as Context)),
+            body: users.map((u) => userResource(site, u, req.args.context)),
             headers: { 'x-wp-total': String(total), 'x-wp-totalpages': String(totalPages) },
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST'],
         args: {
           username: { type: 'string', required: true },
           email: { type: 'string', format: 'email', required: true },
           password: { type: 'string', required: true },
-          ...Object.fromEntries(
-            Object.entries(EDITABLE_ARGS).filter(([k]) => !['email', 'password'].includes(k)),
-          ),
+          ...PROFILE_ARGS,
           email_verified: {
             type: 'boolean',
             description: 'Latchkey: mark the address verified (administrators only).',
@@ -185,8 +188,8 @@ export function registerUserRoutes(
                 'Sorry, you are not allowed to create new users.',
               ),
         handler: async (req) => {
-          const actor = req.auth.user!;
-          const role = roleOf(req);
+          const actor = signedIn(req);
+          const role = roleOf(req.args.roles);
           if (role !== undefined && !can(actor, 'promote_users')) {
             throw new HttpError(
               403,
@@ -197,16 +200,16 @@ export function registerUserRoutes(
           const user = await createUser(
             ctx.db,
             {
-              login: req.args.username as string,
-              email: req.args.email as string,
-              password: req.args.password as string,
+              login: req.args.username,
+              email: req.args.email,
+              password: req.args.password,
               role: role ?? 'subscriber',
-              displayName: req.args.name as string | undefined,
-              firstName: req.args.first_name as string | undefined,
-              lastName: req.args.last_name as string | undefined,
-              nickname: req.args.nickname as string | undefined,
-              description: req.args.description as string | undefined,
-              url: req.args.url as string | undefined,
+              displayName: req.args.name,
+              firstName: req.args.first_name,
+              lastName: req.args.last_name,
+              nickname: req.args.nickname,
+              description: req.args.description,
+              url: req.args.url,
               emailVerified: req.args.email_verified === true && actor.role === 'administrator',
             },
             ctx.now(),
@@ -227,17 +230,18 @@ export function registerUserRoutes(
             headers: { location: `${site}/wp-json/wp/v2/users/${user.id}` },
           };
         },
-      },
+      }),
     ],
   });
 
-  const single = (route: string, idArg: ArgSpecs, readTier: 'content' | 'full') =>
+  // users/me has no id: there `req.args.id` is undefined.
+  const single = (route: string, idArg: Partial<typeof ID_ARG>, readTier: 'content' | 'full') =>
     registry.register({
       namespace: 'wp/v2',
       route,
       tier: 'full',
       endpoints: [
-        {
+        restEndpoint({
           methods: ['GET'],
           // Reading one's own profile is within the content scope; changing it is not.
           tier: readTier,
@@ -268,10 +272,10 @@ export function registerUserRoutes(
             );
           },
           handler: async (req) => ({
-            body: userResource(site, await requireTarget(req), req.args.context as Context),
+            body: userResource(site, await requireTarget(req), req.args.context),
           }),
-        },
-        {
+        }),
+        restEndpoint({
           methods: ['POST', 'PUT', 'PATCH'],
           args: { ...idArg, ...EDITABLE_ARGS, username: { type: 'string' } },
           permission: async (req) => {
@@ -298,8 +302,8 @@ export function registerUserRoutes(
             if (
               req.auth.via === 'application_password' &&
               changesAccountCredentials(t, {
-                email: req.args.email as string | undefined,
-                password: req.args.password as string | undefined,
+                email: typeof req.args.email === 'string' ? req.args.email : undefined,
+                password: typeof req.args.password === 'string' ? req.args.password : undefined,
               })
             ) {
               return new HttpError(403, INTERACTIVE_ONLY.code, INTERACTIVE_ONLY.message);
@@ -311,15 +315,16 @@ export function registerUserRoutes(
             if (req.args.username !== undefined && req.args.username !== user.login) {
               throw new HttpError(400, 'rest_user_invalid_argument', "Username isn't editable.");
             }
-            const role = roleOf(req);
+            const actor = signedIn(req);
+            const role = roleOf(req.args.roles);
             user = await updateUser(ctx.db, user, {
-              email: req.args.email as string | undefined,
-              displayName: req.args.name as string | undefined,
-              firstName: req.args.first_name as string | undefined,
-              lastName: req.args.last_name as string | undefined,
-              nickname: req.args.nickname as string | undefined,
-              description: req.args.description as string | undefined,
-              url: req.args.url as string | undefined,
+              email: req.args.email,
+              displayName: req.args.name,
+              firstName: req.args.first_name,
+              lastName: req.args.last_name,
+              nickname: req.args.nickname,
+              description: req.args.description,
+              url: req.args.url,
               role,
             });
             if (role !== undefined) {
@@ -329,7 +334,7 @@ export function registerUserRoutes(
                   ...who(req),
                   event: 'user.role_changed',
                   userId: user.id,
-                  details: { by: req.auth.user!.id, to: role },
+                  details: { by: actor.id, to: role },
                 },
                 ctx.now(),
               );
@@ -338,7 +343,7 @@ export function registerUserRoutes(
               await setUserPassword(ctx.db, user.id, req.args.password);
               await ctx.twoFactor.clearChallenges(user.id);
               const keep =
-                req.auth.via === 'cookie' && req.auth.session && user.id === req.auth.user!.id
+                req.auth.via === 'cookie' && req.auth.session && user.id === actor.id
                   ? req.auth.session.id
                   : undefined;
               const ended = keep
@@ -350,7 +355,7 @@ export function registerUserRoutes(
                   ...who(req),
                   event: 'password.changed',
                   userId: user.id,
-                  details: { by: req.auth.user!.id, sessions_ended: ended },
+                  details: { by: actor.id, sessions_ended: ended },
                 },
                 ctx.now(),
               );
@@ -358,8 +363,8 @@ export function registerUserRoutes(
             }
             return { body: userResource(site, user, 'edit') };
           },
-        },
-        {
+        }),
+        restEndpoint({
           methods: ['DELETE'],
           args: {
             ...idArg,
@@ -395,7 +400,7 @@ export function registerUserRoutes(
                 "Users do not support trashing. Set 'force' to true to delete.",
               );
             }
-            const reassign = req.args.reassign as number;
+            const { reassign } = req.args;
             if (
               reassign !== 0 &&
               (reassign === user.id || !(await findUserById(ctx.db, reassign)))
@@ -424,22 +429,16 @@ export function registerUserRoutes(
                 ...who(req),
                 event: 'user.deleted',
                 userId: user.id,
-                details: { by: req.auth.user!.id, login: user.login },
+                details: { by: signedIn(req).id, login: user.login },
               },
               ctx.now(),
             );
             return { body: { deleted: true, previous } };
           },
-        },
+        }),
       ],
     });
 
-  single(
-    '/users/(?P<id>[\\d]+)',
-    {
-      id: { type: 'integer', description: 'Unique identifier for the user.' },
-    },
-    'full',
-  );
+  single('/users/(?P<id>[\\d]+)', ID_ARG, 'full');
   single('/users/me', {}, 'content');
 }

@@ -22,7 +22,7 @@ export const CONTEXT_ARG = {
     enum: ['view', 'embed', 'edit'],
     default: 'view',
   },
-} satisfies ArgSpecs;
+} as const satisfies ArgSpecs;
 
 export const PAGING_ARGS = {
   page: {

@@ -16,14 +16,13 @@ import {
   uploadsDirectory,
   type Media,
   type MediaChanges,
-  type MediaOrderBy,
   type Post,
 } from '../../../content/index.js';
 import { readSettings } from '../../../settings/index.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { validateArgs, type ArgSpecs } from '../args.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import { restEndpoint, signedIn, type RestRegistry, type RestRequest } from '../registry.js';
 import {
   bracketArrayArgs,
   callerCan,
@@ -56,7 +55,7 @@ const mediaRef = (media: Media): PostRef => ({
 
 const invalidId = () => new HttpError(404, 'rest_post_invalid_id', 'Invalid post ID.');
 
-const WRITE_SPECS: ArgSpecs = {
+const WRITE_SPECS = {
   date: { type: ['string', 'null'], format: 'date-time' },
   date_gmt: { type: ['string', 'null'], format: 'date-time' },
   slug: { type: 'string' },
@@ -71,7 +70,7 @@ const WRITE_SPECS: ArgSpecs = {
     description: 'Alternative text to display when attachment is not displayed.',
   },
   post: { type: 'integer', description: 'The ID for the associated post of the attachment.' },
-};
+} as const satisfies ArgSpecs;
 
 /**
  * The file name from `Content-Disposition` (WordPress's get_filename_from_disposition), with
@@ -263,7 +262,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
     return changes;
   };
 
-  const listSpecs: ArgSpecs = {
+  const listSpecs = {
     ...CONTEXT_ARG,
     ...PAGING_ARGS,
     after: { type: 'string', format: 'date-time' },
@@ -296,20 +295,20 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
     },
     media_type: { type: 'string', enum: ['image', 'video', 'text', 'application', 'audio'] },
     mime_type: { type: 'string' },
-  };
+  } as const satisfies ArgSpecs;
 
   registry.register({
     namespace: 'wp/v2',
     tier: 'content',
     route: '/media',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: listSpecs,
         permission: (req) => {
           bracketArrayArgs(req, listSpecs);
           const user = req.auth.user;
-          const statuses = (req.args.status as string[] | undefined) ?? ['inherit'];
+          const statuses = stringList(req.args.status) ?? ['inherit'];
           if (statuses.some((s) => s !== 'inherit') && !typeCan(user, 'attachment', 'edit_posts'))
             return denied(req, 'rest_forbidden_status', 'Status is forbidden.');
           if (contextOf(req) === 'edit' && !typeCan(user, 'attachment', 'edit_posts'))
@@ -322,9 +321,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
         },
         handler: async (req) => {
           const { timezone } = await readSettings(ctx.db);
-          const page = req.args.page as number;
-          const perPage = req.args.per_page as number;
-          const orderBy = req.args.orderby as string;
+          const { page, per_page: perPage, orderby: orderBy } = req.args;
           if (orderBy === 'include' && !intList(req.args.include))
             throw new HttpError(
               400,
@@ -332,7 +329,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
               'You need to define an include parameter to order by include.',
             );
           // Attachments here are never private or trashed.
-          const { media, total } = (req.args.status as string[]).includes('inherit')
+          const { media, total } = req.args.status.includes('inherit')
             ? await listMedia(ctx.db, {
                 reader: {
                   ...readerOf(req.auth.user, 'post'),
@@ -341,7 +338,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
                 },
                 page,
                 perPage,
-                offset: req.args.offset as number | undefined,
+                offset: req.args.offset,
                 search: stringArg(req, 'search') || undefined,
                 authors: intList(req.args.author),
                 authorsExclude: intList(req.args.author_exclude),
@@ -350,14 +347,12 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
                 slugs: stringList(req.args.slug),
                 parents: intList(req.args.parent),
                 parentsExclude: intList(req.args.parent_exclude),
-                mediaType: req.args.media_type as string | undefined,
+                mediaType: req.args.media_type,
                 mimeType: stringArg(req, 'mime_type'),
                 before: dateArg(req, 'before', timezone) ?? undefined,
                 after: dateArg(req, 'after', timezone) ?? undefined,
-                orderBy: (['relevance', 'include_slugs'].includes(orderBy)
-                  ? 'date'
-                  : orderBy) as MediaOrderBy,
-                order: req.args.order as 'asc' | 'desc',
+                orderBy: orderBy === 'relevance' || orderBy === 'include_slugs' ? 'date' : orderBy,
+                order: req.args.order,
               })
             : { media: [], total: 0 };
           if (page > Math.ceil(total / perPage) && total > 0)
@@ -372,8 +367,8 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             headers: collectionHeaders(req, 'wp/v2/media', page, perPage, total),
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST'],
         args: WRITE_SPECS,
         permission: async (req) => {
@@ -390,7 +385,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
           return (await parentProblem(req)) ?? true;
         },
         handler: async (req) => {
-          const user = req.auth.user!;
+          const user = signedIn(req);
           let upload: Upload | undefined;
           try {
             upload = await readUpload(req);
@@ -433,7 +428,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
             throw error;
           }
         },
-      },
+      }),
     ],
   });
 
@@ -446,7 +441,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
     tier: 'content',
     route: '/media/(?P<id>[\\d]+)',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...idArg, ...CONTEXT_ARG },
         permission: async (req) => {
@@ -468,8 +463,8 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
           if (!media) throw invalidId();
           return { body: await resource(req, media, contextOf(req)) };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: { ...idArg, ...WRITE_SPECS },
         permission: async (req) => {
@@ -486,13 +481,13 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
         handler: async (req) => {
           const media = await loadMedia(req, idOf(req));
           if (!media) throw invalidId();
-          const changes = await changesOf(req, req.auth.user!);
+          const changes = await changesOf(req, signedIn(req));
           return {
             body: await resource(req, await updateMedia(ctx.db, media, changes, ctx.now()), 'edit'),
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['DELETE'],
         args: {
           ...idArg,
@@ -522,7 +517,7 @@ export function registerMediaRoutes(ctx: AppContext, registry: RestRegistry): vo
           await deleteMedia(ctx.db, uploadsDir, media);
           return { body: { deleted: true, previous } };
         },
-      },
+      }),
     ],
   });
 }

@@ -23,8 +23,8 @@ import {
 import { readSettings } from '../../../settings/index.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
-import type { ArgSpecs } from '../args.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import type { ArgSpecs, ArgValues } from '../args.js';
+import { restEndpoint, signedIn, type RestRegistry, type RestRequest } from '../registry.js';
 import {
   bracketArrayArgs,
   callerCan,
@@ -61,82 +61,102 @@ const FORMATS = [
   'audio',
 ] as const;
 
-function writeArgs(type: PostType): ArgSpecs {
-  const args: ArgSpecs = {
-    date: {
-      type: ['string', 'null'],
-      format: 'date-time',
-      description: "The date the post was published, in the site's timezone.",
-    },
-    date_gmt: {
-      type: ['string', 'null'],
-      format: 'date-time',
-      description: 'The date the post was published, as GMT.',
-    },
-    slug: {
-      type: 'string',
-      description: 'An alphanumeric identifier for the post unique to its type.',
-    },
-    status: {
-      type: 'string',
-      enum: WRITABLE_STATUSES,
-      description: 'A named status for the post.',
-    },
-    password: {
-      type: 'string',
-      maxLength: 255,
-      description: 'A password to protect access to the content and excerpt.',
-    },
-    author: { type: 'integer', description: 'The ID for the author of the post.' },
-    featured_media: { type: 'integer', description: 'The ID of the featured media for the post.' },
-    comment_status: { type: 'string', enum: ['open', 'closed'] },
-    ping_status: { type: 'string', enum: ['open', 'closed'] },
-    meta: { type: 'object', description: 'Meta fields.' },
-    template: {
-      type: 'string',
-      enum: [''],
-      description: 'The theme file to use to display the post.',
-    },
-  };
-  if (type === 'post') {
-    Object.assign(args, {
-      format: { type: 'string', enum: FORMATS, description: 'The format for the post.' },
-      sticky: {
-        type: 'boolean',
-        description: 'Whether or not the post should be treated as sticky.',
-      },
-      categories: { type: 'array', items: { type: 'integer' } },
-      tags: { type: 'array', items: { type: 'integer' } },
-    } satisfies ArgSpecs);
-  } else {
-    Object.assign(args, {
-      parent: { type: 'integer', description: 'The ID for the parent of the post.' },
-      menu_order: {
-        type: 'integer',
-        description: 'The order of the post in relation to other posts.',
-        minimum: -MAX_DB_INT,
-        maximum: MAX_DB_INT,
-      },
-    } satisfies ArgSpecs);
-  }
-  return args;
+const WRITE_ARGS = {
+  date: {
+    type: ['string', 'null'],
+    format: 'date-time',
+    description: "The date the post was published, in the site's timezone.",
+  },
+  date_gmt: {
+    type: ['string', 'null'],
+    format: 'date-time',
+    description: 'The date the post was published, as GMT.',
+  },
+  slug: {
+    type: 'string',
+    description: 'An alphanumeric identifier for the post unique to its type.',
+  },
+  status: {
+    type: 'string',
+    enum: WRITABLE_STATUSES,
+    description: 'A named status for the post.',
+  },
+  password: {
+    type: 'string',
+    maxLength: 255,
+    description: 'A password to protect access to the content and excerpt.',
+  },
+  author: { type: 'integer', description: 'The ID for the author of the post.' },
+  featured_media: { type: 'integer', description: 'The ID of the featured media for the post.' },
+  comment_status: { type: 'string', enum: ['open', 'closed'] },
+  ping_status: { type: 'string', enum: ['open', 'closed'] },
+  meta: { type: 'object', description: 'Meta fields.' },
+  template: {
+    type: 'string',
+    enum: [''],
+    description: 'The theme file to use to display the post.',
+  },
+} as const satisfies ArgSpecs;
+
+const POST_WRITE_ARGS = {
+  format: { type: 'string', enum: FORMATS, description: 'The format for the post.' },
+  sticky: {
+    type: 'boolean',
+    description: 'Whether or not the post should be treated as sticky.',
+  },
+  categories: { type: 'array', items: { type: 'integer' } },
+  tags: { type: 'array', items: { type: 'integer' } },
+} as const satisfies ArgSpecs;
+
+const PAGE_WRITE_ARGS = {
+  parent: { type: 'integer', description: 'The ID for the parent of the post.' },
+  menu_order: {
+    type: 'integer',
+    description: 'The order of the post in relation to other posts.',
+    minimum: -MAX_DB_INT,
+    maximum: MAX_DB_INT,
+  },
+} as const satisfies ArgSpecs;
+
+/** The shared fields, then the post's or the page's own (absent, so undefined, for the other). */
+function writeArgs(type: PostType) {
+  const own: Partial<typeof POST_WRITE_ARGS & typeof PAGE_WRITE_ARGS> =
+    type === 'post' ? POST_WRITE_ARGS : PAGE_WRITE_ARGS;
+  return { ...WRITE_ARGS, ...own };
 }
 
-function listArgs(type: PostType): ArgSpecs {
-  const orderby = [
-    'author',
-    'date',
-    'id',
-    'include',
-    'modified',
-    'parent',
-    'relevance',
-    'slug',
-    'include_slugs',
-    'title',
-    ...(type === 'page' ? ['menu_order'] : []),
-  ];
-  const args: ArgSpecs = {
+const POST_ORDERBY = [
+  'author',
+  'date',
+  'id',
+  'include',
+  'modified',
+  'parent',
+  'relevance',
+  'slug',
+  'include_slugs',
+  'title',
+] as const satisfies readonly PostOrderBy[];
+const PAGE_ORDERBY = [...POST_ORDERBY, 'menu_order'] as const satisfies readonly PostOrderBy[];
+
+const POST_LIST_ARGS = {
+  categories: { type: 'array', items: { type: 'integer' }, default: [] },
+  categories_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
+  tags: { type: 'array', items: { type: 'integer' }, default: [] },
+  tags_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
+  sticky: { type: 'boolean' },
+} as const satisfies ArgSpecs;
+
+const PAGE_LIST_ARGS = {
+  menu_order: { type: 'integer', minimum: -MAX_DB_INT, maximum: MAX_DB_INT },
+  parent: { type: 'array', items: { type: 'integer' }, default: [] },
+  parent_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
+} as const satisfies ArgSpecs;
+
+function listArgs(type: PostType) {
+  const own: Partial<typeof POST_LIST_ARGS & typeof PAGE_LIST_ARGS> =
+    type === 'post' ? POST_LIST_ARGS : PAGE_LIST_ARGS;
+  return {
     ...CONTEXT_ARG,
     ...PAGING_ARGS,
     after: { type: 'string', format: 'date-time' },
@@ -146,29 +166,18 @@ function listArgs(type: PostType): ArgSpecs {
     author: { type: 'array', items: { type: 'integer' }, default: [] },
     author_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
-    orderby: { type: 'string', enum: orderby, default: 'date' },
+    orderby: {
+      type: 'string',
+      enum: type === 'page' ? PAGE_ORDERBY : POST_ORDERBY,
+      default: 'date',
+    },
     status: {
       type: 'array',
       items: { type: 'string', enum: [...POST_STATUSES, 'any'] },
       default: ['publish'],
     },
-  };
-  if (type === 'post') {
-    Object.assign(args, {
-      categories: { type: 'array', items: { type: 'integer' }, default: [] },
-      categories_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
-      tags: { type: 'array', items: { type: 'integer' }, default: [] },
-      tags_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
-      sticky: { type: 'boolean' },
-    } satisfies ArgSpecs);
-  } else {
-    Object.assign(args, {
-      menu_order: { type: 'integer', minimum: -MAX_DB_INT, maximum: MAX_DB_INT },
-      parent: { type: 'array', items: { type: 'integer' }, default: [] },
-      parent_exclude: { type: 'array', items: { type: 'integer' }, default: [] },
-    } satisfies ArgSpecs);
-  }
-  return args;
+    ...own,
+  } as const satisfies ArgSpecs;
 }
 
 const postRef = (post: Post): PostRef => ({
@@ -284,8 +293,11 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
   };
 
   /** WordPress's prepare_item_for_database: request fields to changes, checked. */
-  const prepare = async (req: RestRequest, existing: Post | undefined): Promise<PostChanges> => {
-    const user = req.auth.user!;
+  const prepare = async (
+    req: RestRequest<ArgValues<typeof writeSpecs>>,
+    existing: Post | undefined,
+  ): Promise<PostChanges> => {
+    const user = signedIn(req);
     const { timezone } = await readSettings(ctx.db);
     const changes: PostChanges = {};
     const title = textArg(req, 'title');
@@ -294,37 +306,32 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
     if (content !== undefined) changes.content = cleanPostHtml(user, content);
     const excerpt = textArg(req, 'excerpt');
     if (excerpt !== undefined) changes.excerpt = cleanPostHtml(user, excerpt);
-    if (req.args.status !== undefined) {
-      const status = req.args.status as (typeof WRITABLE_STATUSES)[number];
+    const { status } = req.args;
+    if (status !== undefined) {
       statusAllowed(req, status);
       changes.status = status;
     }
     const password = stringArg(req, 'password');
     if (password !== undefined) changes.password = password;
-    const sticky = type === 'post' ? (req.args.sticky as boolean | undefined) : undefined;
+    const sticky = type === 'post' ? req.args.sticky : undefined;
     if (sticky !== undefined) changes.sticky = sticky;
-    if (req.args.author !== undefined) changes.authorId = req.args.author as number;
+    if (req.args.author !== undefined) changes.authorId = req.args.author;
     const date = dateArg(req, 'date', timezone);
     const dateGmt = dateArg(req, 'date_gmt', 'UTC');
     if (date !== undefined) changes.date = date;
     else if (dateGmt !== undefined) changes.date = dateGmt;
     const slug = stringArg(req, 'slug');
     if (slug !== undefined) changes.slug = slug;
-    if (type === 'page' && req.args.parent !== undefined)
-      changes.parent = req.args.parent as number;
+    if (type === 'page' && req.args.parent !== undefined) changes.parent = req.args.parent;
     if (type === 'page' && req.args.menu_order !== undefined)
-      changes.menuOrder = req.args.menu_order as number;
-    if (req.args.comment_status !== undefined)
-      changes.commentStatus = req.args.comment_status as string;
-    if (req.args.ping_status !== undefined) changes.pingStatus = req.args.ping_status as string;
-    if (type === 'post' && req.args.format !== undefined)
-      changes.format = req.args.format as string;
-    if (req.args.featured_media !== undefined)
-      changes.featuredMedia = req.args.featured_media as number;
+      changes.menuOrder = req.args.menu_order;
+    if (req.args.comment_status !== undefined) changes.commentStatus = req.args.comment_status;
+    if (req.args.ping_status !== undefined) changes.pingStatus = req.args.ping_status;
+    if (type === 'post' && req.args.format !== undefined) changes.format = req.args.format;
+    if (req.args.featured_media !== undefined) changes.featuredMedia = req.args.featured_media;
     if (type === 'post') {
-      if (Array.isArray(req.args.categories))
-        changes.categories = (req.args.categories as number[]).map(Number);
-      if (Array.isArray(req.args.tags)) changes.tags = (req.args.tags as number[]).map(Number);
+      if (Array.isArray(req.args.categories)) changes.categories = req.args.categories.map(Number);
+      if (Array.isArray(req.args.tags)) changes.tags = req.args.tags.map(Number);
     }
     // The content rules decide (author, parent, featured image, sticky vs password, emptiness);
     // their refusals carry WordPress's REST codes through errors/wire.ts.
@@ -337,13 +344,13 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
     tier: 'content',
     route: `/${base}`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: listSpecs,
         permission: (req) => {
           bracketArrayArgs(req, listSpecs);
           const user = req.auth.user;
-          const statuses = (req.args.status as string[] | undefined) ?? ['publish'];
+          const statuses = stringList(req.args.status) ?? ['publish'];
           for (const status of statuses) {
             if (status === 'publish') continue;
             const ok =
@@ -361,7 +368,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
         },
         handler: async (req) => {
           const { timezone } = await readSettings(ctx.db);
-          const orderBy = req.args.orderby as PostOrderBy;
+          const orderBy: PostOrderBy = req.args.orderby;
           if (orderBy === 'relevance' && !req.args.search)
             throw new HttpError(
               400,
@@ -374,12 +381,11 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
               'rest_orderby_include_missing_include',
               'You need to define an include parameter to order by include.',
             );
-          const requested = req.args.status as string[];
+          const requested = req.args.status;
           const statuses: PostStatus[] = requested.includes('any')
             ? POST_STATUSES.filter((s) => s !== 'trash')
-            : (requested as PostStatus[]);
-          const page = req.args.page as number;
-          const perPage = req.args.per_page as number;
+            : requested.filter((s) => s !== 'any');
+          const { page, per_page: perPage } = req.args;
           const when = (name: string) => dateArg(req, name, timezone) ?? undefined;
           await publishDuePosts(ctx.db, ctx.now());
           const { posts, total } = await listPosts(ctx.db, {
@@ -388,7 +394,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             reader: readerOf(req.auth.user, type),
             page,
             perPage,
-            offset: req.args.offset as number | undefined,
+            offset: req.args.offset,
             search: stringArg(req, 'search') || undefined,
             authors: intList(req.args.author),
             authorsExclude: intList(req.args.author_exclude),
@@ -402,18 +408,18 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
               tagsExclude: intList(req.args.tags_exclude),
             }),
             ...(type === 'post'
-              ? { sticky: req.args.sticky as boolean | undefined }
+              ? { sticky: req.args.sticky }
               : {
                   parents: intList(req.args.parent),
                   parentsExclude: intList(req.args.parent_exclude),
-                  menuOrder: req.args.menu_order as number | undefined,
+                  menuOrder: req.args.menu_order,
                 }),
             before: when('before'),
             after: when('after'),
             modifiedBefore: when('modified_before'),
             modifiedAfter: when('modified_after'),
             orderBy,
-            order: req.args.order as 'asc' | 'desc',
+            order: req.args.order,
           });
           const maxPages = Math.ceil(total / perPage);
           if (page > maxPages && total > 0)
@@ -427,8 +433,8 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             headers: collectionHeaders(req, `wp/v2/${base}`, page, perPage, total),
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST'],
         args: writeSpecs,
         permission: async (req) => {
@@ -451,7 +457,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
           return true;
         },
         handler: async (req) => {
-          const user = req.auth.user!;
+          const user = signedIn(req);
           const changes = await prepare(req, undefined);
           const post = await createPost(
             ctx.db,
@@ -470,7 +476,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             headers: { location: `${site}/wp-json/wp/v2/${base}/${post.id}` },
           };
         },
-      },
+      }),
     ],
   });
 
@@ -483,7 +489,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
     tier: 'content',
     route: `/${base}/(?P<id>[\\d]+)`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: {
           ...idArg,
@@ -517,8 +523,8 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
             typeof req.args.password === 'string' && req.args.password === post.password;
           return { body: await resource(req, post, contextOf(req), unlocked) };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: { ...idArg, ...writeSpecs },
         permission: async (req) => {
@@ -542,8 +548,8 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
           const updated = await updatePost(ctx.db, post, changes, ctx.now());
           return { body: await resource(req, updated, 'edit') };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['DELETE'],
         args: {
           ...idArg,
@@ -572,7 +578,7 @@ export function registerPostRoutes(ctx: AppContext, registry: RestRegistry, type
           const trashed = await trashPost(ctx.db, post, ctx.now());
           return { body: await resource(req, trashed, 'edit') };
         },
-      },
+      }),
     ],
   });
 }

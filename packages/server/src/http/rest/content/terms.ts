@@ -11,12 +11,11 @@ import {
   type Taxonomy,
   type Term,
   type TermChanges,
-  type TermOrderBy,
 } from '../../../content/index.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
-import type { ArgSpecs } from '../args.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import type { ArgSpecs, ArgValues } from '../args.js';
+import { restEndpoint, type RestRegistry, type RestRequest } from '../registry.js';
 import {
   bracketArrayArgs,
   callerCan,
@@ -94,7 +93,7 @@ export function registerTermRoutes(
     isDefault: taxonomy === 'category' && term.id === 1,
   });
 
-  const listSpecs: ArgSpecs = {
+  const listSpecs = {
     ...CONTEXT_ARG,
     ...PAGING_ARGS,
     order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
@@ -118,8 +117,8 @@ export function registerTermRoutes(
       type: 'integer',
       description: 'Limit result set to terms assigned to a specific post.',
     },
-  };
-  const writeSpecs: ArgSpecs = {
+  } as const satisfies ArgSpecs;
+  const writeSpecs = {
     description: { type: 'string', description: 'HTML description of the term.' },
     name: { type: 'string', description: 'HTML title for the term.', maxLength: 200 },
     slug: {
@@ -128,10 +127,13 @@ export function registerTermRoutes(
     },
     ...(hierarchical ? { parent: { type: 'integer', description: 'The parent term ID.' } } : {}),
     meta: { type: 'object', description: 'Meta fields.' },
-  };
+  } as const satisfies ArgSpecs;
 
   /** Names are plain text for everyone; descriptions keep inline markup unless the caller may post any HTML. */
-  const fieldsOf = async (req: RestRequest, term: Term | undefined): Promise<TermChanges> => {
+  const fieldsOf = async (
+    req: RestRequest<ArgValues<typeof writeSpecs>>,
+    term: Term | undefined,
+  ): Promise<TermChanges> => {
     const unfiltered = callerCan(req.auth.user, 'unfiltered_html');
     const changes: TermChanges = {};
     const name = stringArg(req, 'name');
@@ -148,7 +150,7 @@ export function registerTermRoutes(
           'rest_taxonomy_not_hierarchical',
           'Cannot set parent term, taxonomy is not hierarchical.',
         );
-      const parent = req.args.parent as number;
+      const { parent } = req.args;
       if (parent !== 0 && !(await findTerm(ctx.db, parent, taxonomy)))
         throw new HttpError(400, 'rest_term_invalid', 'Parent term does not exist.');
       if (term && parent === term.id)
@@ -163,7 +165,7 @@ export function registerTermRoutes(
     tier: 'content',
     route: `/${base}`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: listSpecs,
         permission: async (req) => {
@@ -189,32 +191,31 @@ export function registerTermRoutes(
           return true;
         },
         handler: async (req) => {
-          const page = req.args.page as number;
-          const perPage = req.args.per_page as number;
+          const { page, per_page: perPage } = req.args;
           const { terms, total } = await listTerms(ctx.db, {
             taxonomy,
             page,
             perPage,
-            offset: req.args.offset as number | undefined,
+            offset: req.args.offset,
             search: stringArg(req, 'search') || undefined,
             include: intList(req.args.include),
             exclude: intList(req.args.exclude),
             slugs: stringList(req.args.slug),
             parent: intList(req.args.parent === undefined ? undefined : [req.args.parent])?.[0],
-            post: req.args.post as number | undefined,
+            post: req.args.post,
             hideEmpty: req.args.hide_empty === true,
-            orderBy: req.args.orderby as TermOrderBy,
-            order: req.args.order as 'asc' | 'desc',
+            orderBy: req.args.orderby,
+            order: req.args.order,
           });
           return {
             body: terms.map((t) => termResource(site, t, contextOf(req))),
             headers: collectionHeaders(req, `wp/v2/${base}`, page, perPage, total),
           };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST'],
-        args: { ...writeSpecs, name: { ...writeSpecs.name!, required: true } },
+        args: { ...writeSpecs, name: { ...writeSpecs.name, required: true } },
         // Categories need the right to manage them; tags, being flat, only the right to assign.
         permission: (req) =>
           callerCan(req.auth.user, {
@@ -242,7 +243,7 @@ export function registerTermRoutes(
             headers: { location: `${site}/wp-json/wp/v2/${base}/${term.id}` },
           };
         },
-      },
+      }),
     ],
   });
 
@@ -255,7 +256,7 @@ export function registerTermRoutes(
     tier: 'content',
     route: `/${base}/(?P<id>[\\d]+)`,
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...idArg, ...CONTEXT_ARG },
         permission: async (req) => {
@@ -277,8 +278,8 @@ export function registerTermRoutes(
           if (!term) throw invalidTerm();
           return { body: termResource(site, term, contextOf(req)) };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: { ...idArg, ...writeSpecs },
         permission: async (req) => {
@@ -294,8 +295,8 @@ export function registerTermRoutes(
           const updated = await updateTerm(ctx.db, term, await fieldsOf(req, term));
           return { body: termResource(site, updated, 'edit') };
         },
-      },
-      {
+      }),
+      restEndpoint({
         methods: ['DELETE'],
         args: {
           ...idArg,
@@ -325,7 +326,7 @@ export function registerTermRoutes(
           await deleteTerm(ctx.db, term);
           return { body: { deleted: true, previous } };
         },
-      },
+      }),
     ],
   });
 }

@@ -8,7 +8,7 @@ import {
   denied,
   PAGING_ARGS,
 } from '../content/common.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import { restEndpoint, type RestRegistry } from '../registry.js';
 
 /**
  * Latchkey keeps no comments. WordPress clients still ask for them (a post's `replies` link
@@ -81,24 +81,18 @@ export function registerCommentRoutes(registry: RestRegistry): void {
     tier: 'content',
     route: '/comments',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: LIST_ARGS,
         permission: (req) =>
           contextOf(req) !== 'edit' || callerCan(req.auth.user, 'moderate_comments')
             ? true
             : denied(req, 'rest_forbidden_context', 'Sorry, you are not allowed to edit comments.'),
-        handler: (req: RestRequest) => ({
+        handler: (req) => ({
           body: [],
-          headers: collectionHeaders(
-            req,
-            'wp/v2/comments',
-            req.args.page as number,
-            req.args.per_page as number,
-            0,
-          ),
+          headers: collectionHeaders(req, 'wp/v2/comments', req.args.page, req.args.per_page, 0),
         }),
-      },
+      }),
       {
         methods: ['POST'],
         args: WRITE_ARGS,

@@ -11,7 +11,7 @@ import {
   typeCan,
   type Context,
 } from '../content/common.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import { restEndpoint, type RestRegistry } from '../registry.js';
 import { attachmentLabels, postTypeLabels, type Labels } from './labels.js';
 
 /** A post type as Latchkey serves it: WordPress's built-in registration, limited to what we keep. */
@@ -171,17 +171,17 @@ export function registerPostTypeRoutes(ctx: AppContext, registry: RestRegistry):
     tier: 'content',
     route: '/types/(?P<type>[\\w-]+)',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...typeArg, ...CONTEXT_ARG },
-        handler: (req: RestRequest) => {
+        handler: (req) => {
           const type = POST_TYPES.find((t) => t.slug === req.args.type);
           if (!type) throw new HttpError(404, 'rest_type_invalid', 'Invalid post type.');
           if (contextOf(req) === 'edit' && !typeCan(req.auth.user, type.slug, 'edit_posts'))
             throw denied(req, 'rest_forbidden_context', EDIT_MESSAGE);
           return { body: postTypeResource(ctx, type, contextOf(req)) };
         },
-      },
+      }),
     ],
   });
 }

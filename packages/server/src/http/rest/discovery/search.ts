@@ -21,7 +21,7 @@ import {
 } from '../content/common.js';
 import { REST_BASE } from '../content/postShape.js';
 import { termResource } from '../content/terms.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import { restEndpoint, type RestRegistry, type RestRequest } from '../registry.js';
 
 /** What each kind of search covers: public post types but attachments; both taxonomies. */
 const POST_SUBTYPES: readonly PostType[] = ['post', 'page'];
@@ -113,13 +113,12 @@ export function registerSearchRoute(ctx: AppContext, registry: RestRegistry): vo
     tier: 'content',
     route: '/search',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: SEARCH_ARGS,
         handler: async (req) => {
           bracketArrayArgs(req, SEARCH_ARGS);
-          const page = req.args.page as number;
-          const perPage = req.args.per_page as number;
+          const { page, per_page: perPage } = req.args;
           const query = {
             page,
             perPage,
@@ -157,7 +156,7 @@ export function registerSearchRoute(ctx: AppContext, registry: RestRegistry): vo
             headers: collectionHeaders(req, 'wp/v2/search', page, perPage, total),
           };
         },
-      },
+      }),
     ],
   });
 }

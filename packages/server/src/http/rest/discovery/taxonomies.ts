@@ -11,7 +11,7 @@ import {
   restUrl,
   type Context,
 } from '../content/common.js';
-import type { RestRegistry, RestRequest } from '../registry.js';
+import { restEndpoint, type RestRegistry, type RestRequest } from '../registry.js';
 import { taxonomyLabels, type Labels } from './labels.js';
 import { POST_TYPES } from './postTypes.js';
 
@@ -164,7 +164,7 @@ export function registerTaxonomyRoutes(ctx: AppContext, registry: RestRegistry):
     tier: 'content',
     route: '/taxonomies/(?P<taxonomy>[\\w-]+)',
     endpoints: [
-      {
+      restEndpoint({
         methods: ['GET'],
         args: { ...taxonomyArg, ...CONTEXT_ARG },
         handler: (req) => {
@@ -174,7 +174,7 @@ export function registerTaxonomyRoutes(ctx: AppContext, registry: RestRegistry):
             throw denied(req, 'rest_forbidden_context', MANAGE_MESSAGE);
           return { body: taxonomyResource(ctx, taxonomy, contextOf(req)) };
         },
-      },
+      }),
     ],
   });
 }
