@@ -1,6 +1,6 @@
 export {
   createLimiters,
-  type CredentialReservation,
+  settleSignIn,
   type Limiters,
   type LimitDecision,
   type Refusal,

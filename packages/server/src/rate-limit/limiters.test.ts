@@ -74,24 +74,46 @@ describe.each(STORES)('limiters ($name store)', ({ redisUrl }) => {
   it('counts failed credentials per address, sign-ins included', async () => {
     const limiters = await fresh();
     for (let i = 0; i < ADDRESS_FAILURES_PER_WINDOW - 1; i++)
-      expect((await limiters.credentialFailures.reserve('192.0.2.1')).allowed).toBe(true);
+      expect((await limiters.credentialFailures.recordFailure('192.0.2.1')).allowed).toBe(true);
     await failOnce(limiters, 'user:9', '192.0.2.1');
-    expect((await limiters.credentialFailures.reserve('192.0.2.1')).allowed).toBe(false);
+    expect((await limiters.credentialFailures.check('192.0.2.1')).allowed).toBe(false);
     expect((await limiters.signIn.begin('user:10', '192.0.2.1')).allowed).toBe(false);
-    expect((await limiters.credentialFailures.reserve('192.0.2.2')).allowed).toBe(true);
+    expect((await limiters.credentialFailures.check('192.0.2.2')).allowed).toBe(true);
   });
 
-  it('reserves credential checks atomically; a good credential gives its reservation back', async () => {
+  it('answers exactly the allowance of a concurrent burst of failures as failures', async () => {
     const limiters = await fresh();
     const burst = await Promise.all(
-      Array.from({ length: 40 }, () => limiters.credentialFailures.reserve('198.51.100.7')),
+      Array.from({ length: 40 }, () => limiters.credentialFailures.recordFailure('198.51.100.7')),
     );
     expect(burst.filter((d) => d.allowed)).toHaveLength(ADDRESS_FAILURES_PER_WINDOW);
-    const passed = burst.filter((d) => d.allowed);
-    await Promise.all(passed.slice(0, 3).map((d) => d.release()));
-    const again = await Promise.all(
-      Array.from({ length: 10 }, () => limiters.credentialFailures.reserve('198.51.100.7')),
+    expect((await limiters.credentialFailures.check('198.51.100.7')).allowed).toBe(false);
+  });
+
+  it('good credentials write nothing: any number of checks leaves the allowance whole', async () => {
+    const limiters = await fresh();
+    await Promise.all(
+      Array.from({ length: 100 }, () => limiters.credentialFailures.check('198.51.100.8')),
     );
-    expect(again.filter((d) => d.allowed)).toHaveLength(3);
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => limiters.credentialFailures.recordFailure('198.51.100.8')),
+    );
+    expect(burst.every((d) => d.allowed)).toBe(true);
+  });
+
+  it('an abandoned attempt (the check threw) gives everything back, its ticket too', async () => {
+    const limiters = await fresh();
+    for (let i = 0; i < 4; i++) await failOnce(limiters, 'user:1', 'err');
+    const fifth = await limiters.signIn.begin('user:1', 'err');
+    if (!fifth.allowed) throw new Error('the fifth attempt is free');
+    await fifth.abandon();
+    // The fifth attempt is free again, and its failure starts the wait as usual.
+    await failOnce(limiters, 'user:1', 'err');
+    expect((await limiters.signIn.begin('user:1', 'err')).allowed).toBe(false);
+    // An attempt that never reached an outcome does not lock the account at another address.
+    const elsewhere = await limiters.signIn.begin('user:1', 'err-2');
+    if (!elsewhere.allowed) throw new Error('another address is not waiting');
+    await elsewhere.abandon();
+    for (let i = 0; i < 5; i++) await failOnce(limiters, 'user:1', 'err-2');
   });
 });

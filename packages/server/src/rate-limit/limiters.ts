@@ -25,13 +25,11 @@ export interface SignInReservation {
   fail(): Promise<void>;
   /** The password was right: the reservation is given back and the pair starts afresh. */
   succeed(): Promise<void>;
-}
-
-/** A credential check that was let through; a failure needs nothing more, it stays counted. */
-export interface CredentialReservation {
-  allowed: true;
-  /** The credential was good (or not a credential failure): give the reservation back. */
-  release(): Promise<void>;
+  /**
+   * The check itself failed (a store error, a bug): neither outcome is known, so the attempt is
+   * given back whole, its ticket too, and nobody is locked out by an error of ours.
+   */
+  abandon(): Promise<void>;
 }
 
 export interface Limiters {
@@ -44,15 +42,39 @@ export interface Limiters {
     begin(accountKey: string, addressKey: string): Promise<SignInReservation | Refusal>;
   };
   /**
-   * Failed credentials of any kind from one client address (§7: 30 per 5 minutes). `reserve`
-   * counts the attempt before the credential is checked (an atomic increment in the store), so
-   * of any number of concurrent attempts only the remaining allowance is checked at all.
+   * Failed credentials of any kind from one client address (§7: 30 per 5 minutes). A good
+   * credential writes nothing: `check` only reads. A failure is counted by one atomic increment,
+   * and its answer follows from that count, so of any number of concurrent wrong credentials
+   * exactly the allowance is answered as wrong (401); the rest get 429, which says nothing
+   * about the guess.
    */
   credentialFailures: {
-    reserve(addressKey: string): Promise<CredentialReservation | Refusal>;
+    check(addressKey: string): Promise<LimitDecision>;
+    recordFailure(addressKey: string): Promise<LimitDecision>;
   };
   store: 'memory' | 'redis';
   close(): Promise<void>;
+}
+
+/**
+ * Runs an attempt's check and reports its outcome exactly once: failed, succeeded, or (when
+ * the check throws) abandoned, so an error of ours never leaves a reservation that locks
+ * someone out. Resolves to what the check said.
+ */
+export async function settleSignIn(
+  reservation: SignInReservation,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
+  let ok: boolean;
+  try {
+    ok = await check();
+  } catch (error) {
+    await reservation.abandon().catch(() => {});
+    throw error;
+  }
+  if (ok) await reservation.succeed();
+  else await reservation.fail();
+  return ok;
 }
 
 export interface LimiterOptions {
@@ -186,19 +208,30 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
               pairTickets.delete(pair),
             ]);
           },
+          async abandon() {
+            await Promise.all([
+              addressFailures.reward(addressKey, 1),
+              accountFailures.reward(accountKey, 1),
+              pairAttempts.reward(pair, 1),
+              // Past the free attempts this one held the ticket: hand it on.
+              attempt > SIGN_IN_FREE_FAILURES ? pairTickets.reward(pair, 1) : undefined,
+            ]);
+          },
         };
       },
     },
     credentialFailures: {
-      async reserve(addressKey) {
-        const refused = await reserveAddress(addressKey);
-        if (refused) return refused;
-        return {
-          allowed: true,
-          release: async () => {
-            await addressFailures.reward(addressKey, 1);
-          },
-        };
+      async check(addressKey) {
+        const res = await addressFailures.get(addressKey);
+        return res && res.consumedPoints >= ADDRESS_FAILURES_PER_WINDOW
+          ? { allowed: false, retryAfterSeconds: seconds(res) }
+          : { allowed: true };
+      },
+      async recordFailure(addressKey) {
+        const res = await addressFailures.penalty(addressKey, 1);
+        return res.consumedPoints > ADDRESS_FAILURES_PER_WINDOW
+          ? { allowed: false, retryAfterSeconds: seconds(res) }
+          : { allowed: true };
       },
     },
     async close() {

@@ -7,7 +7,7 @@ import {
 } from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import type { Keys } from '../crypto/index.js';
-import type { Limiters } from '../rate-limit/index.js';
+import { settleSignIn, type Limiters } from '../rate-limit/index.js';
 import type { Database } from '../store/index.js';
 import { createSession, type Session } from './sessions.js';
 
@@ -53,12 +53,13 @@ export async function signInWithPassword(
     return { ok: false, reason: 'throttled', retryAfterSeconds: limit.retryAfterSeconds };
   }
 
-  let passwordOk = false;
-  if (user) passwordOk = await verifyAndUpgradeAccountPassword(db, user, attempt.pwd);
-  else await burnVerificationTime(attempt.pwd);
+  const passwordOk = await settleSignIn(limit, async () => {
+    if (user) return verifyAndUpgradeAccountPassword(db, user, attempt.pwd);
+    await burnVerificationTime(attempt.pwd);
+    return false;
+  });
 
   if (!user || !passwordOk) {
-    await limit.fail();
     await recordAuditEvent(
       db,
       {
@@ -73,7 +74,6 @@ export async function signInWithPassword(
     );
     return { ok: false, reason: 'invalid_credentials' };
   }
-  await limit.succeed();
   if (user.disabled) {
     await recordAuditEvent(
       db,

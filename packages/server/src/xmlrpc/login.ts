@@ -1,13 +1,14 @@
 import {
   burnVerificationTime,
   findUserByLoginOrEmail,
-  verifyAccountPassword,
+  verifyAndUpgradeAccountPassword,
   type User,
 } from '../accounts/index.js';
 import { verifyApplicationPassword, type ApplicationPassword } from '../app-passwords/index.js';
 import type { AppContext } from '../context.js';
 import { effectiveUser } from '../scopes/index.js';
 import { readSettings } from '../settings/index.js';
+import { settleSignIn } from '../rate-limit/index.js';
 import { badCredentials, XmlRpcFault } from './faults.js';
 
 /** Who an authenticated XML-RPC call acts as. */
@@ -52,8 +53,8 @@ export class XmlRpcLogin {
     const settings = await readSettings(ctx.db);
     if (!settings.xmlrpcEnabled) throw new XmlRpcFault(405, DISABLED_MESSAGE);
     if (this.failed) throw badCredentials();
-    // Counted before the check, given back when the credential is good (SPEC §7).
-    const limit = await ctx.limiters.credentialFailures.reserve(client.addressKey);
+    // A good credential writes nothing; a failure is counted when it happens (SPEC §7).
+    const limit = await ctx.limiters.credentialFailures.check(client.addressKey);
     if (!limit.allowed) {
       this.failed = true;
       throw tooManyFailures();
@@ -64,9 +65,8 @@ export class XmlRpcLogin {
     if (login !== '' && password !== '' && (await client.applicationPasswordsAvailable())) {
       const result = await verifyApplicationPassword(ctx.db, { login, password }, now);
       if (result.ok) {
-        await limit.release();
         if (settings.applicationPasswordsDisabledRoles.includes(result.user.role))
-          return this.fail();
+          return this.fail(false);
         this.recordUse(result.user, result.record, now);
         return {
           user: effectiveUser(result.user, result.record),
@@ -78,13 +78,12 @@ export class XmlRpcLogin {
     }
 
     if (!expired && settings.xmlrpcAccountPasswords && login !== '' && password !== '') {
-      // The sign-in limiter reserves this attempt for the address itself.
-      await limit.release();
       const user = await this.accountPassword(login, password);
       if (user) return { user, owner: user, appPassword: undefined };
-      return this.fail();
+      // The sign-in limiter has counted this failure for the address already.
+      return this.fail(false);
     }
-    return this.fail();
+    return this.fail(true);
   }
 
   /**
@@ -104,23 +103,31 @@ export class XmlRpcLogin {
     }
     // Users with two-factor never get in with the account password over the API; the work is
     // spent all the same, so timing does not tell them apart.
-    const eligible = user !== undefined && !(await ctx.twoFactor.usesTwoFactor(user));
-    const ok = eligible ? await verifyAccountPassword(user.passwordHash, password) : false;
-    if (!eligible) await burnVerificationTime(password);
-    if (!ok || !user) {
-      await limit.fail();
-      return undefined;
-    }
-    await limit.succeed();
+    const ok = await settleSignIn(limit, async () => {
+      const eligible = user !== undefined && !(await ctx.twoFactor.usesTwoFactor(user));
+      if (!eligible) {
+        await burnVerificationTime(password);
+        return false;
+      }
+      // An imported WordPress hash is replaced with argon2id here too, as at interactive sign-in.
+      return verifyAndUpgradeAccountPassword(ctx.db, user, password);
+    });
+    if (!ok || !user) return undefined;
     return user.disabled ? undefined : user;
   }
 
-  /** The failure is already counted: by the address reservation, or by the sign-in limiter. */
-  private async fail(): Promise<never> {
+  /**
+   * Counts the failure for the address (unless the sign-in limiter did) and answers it: past the
+   * allowance with the 429 fault, which says nothing about the guess.
+   */
+  private async fail(count: boolean): Promise<never> {
     const { ctx, client } = this;
     this.failed = true;
+    const decision = count
+      ? await ctx.limiters.credentialFailures.recordFailure(client.addressKey)
+      : { allowed: true };
     ctx.auditBuffer.credentialFailure(client.ip, client.userAgent, ctx.now());
-    throw badCredentials();
+    throw decision.allowed ? badCredentials() : tooManyFailures();
   }
 
   /** Last use and a new address, batched like REST's (no write on the request path). */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic } from '../helpers/appPasswords.js';
+import { basic, makeApplicationPassword } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
@@ -96,6 +96,20 @@ describe.each(SETUPS)('limits under concurrent bursts, SPEC §7 ($name)', (setup
       }),
     );
     expect(tally(statuses)).toEqual({ 401: 30, 429: 10 });
+  });
+
+  it('REST: good credentials are never counted, however many arrive at once, beside failures', async () => {
+    const owner = await node(0).createUser(`goodburst${addressSeq}`, 'author');
+    const { password } = await makeApplicationPassword(node(0), owner.id, 'busy client');
+    const address = nextAddress();
+    const call = (i: number, secret: string) =>
+      fetch(`${node(i).url}/wp-json/wp/v2/users/me`, {
+        headers: { authorization: basic(owner.login, secret), 'x-forwarded-for': address },
+      }).then(async (r) => (await r.arrayBuffer(), r.status));
+    // 29 failures: one short of the limit.
+    for (let i = 0; i < 29; i++) expect(await call(i, 'wrong-password-xxxxxxxx')).toBe(401);
+    const good = await Promise.all(Array.from({ length: BURST }, (_, i) => call(i, password)));
+    expect(tally(good)).toEqual({ 200: BURST });
   });
 
   it('XML-RPC: of 40 simultaneous wrong credentials, at most 30 are evaluated', async () => {

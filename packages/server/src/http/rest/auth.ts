@@ -38,6 +38,16 @@ export function incorrectPassword(reason?: 'expired'): HttpError {
   );
 }
 
+/** §7's answer to an address past its allowance of failed credentials. */
+export const tooManyFailures = (retryAfterSeconds: number) =>
+  new HttpError(
+    429,
+    'too_many_requests',
+    'Too many failed attempts from your address. Try again later.',
+    {},
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
 /**
  * Who is calling a REST route.
  * - HTTP Basic with an application password wins over any cookie. A wrong credential is an
@@ -54,25 +64,18 @@ export async function resolveRestAuth(
   if (basic && (await applicationPasswordsAvailableFor(ctx, request))) {
     const ip = clientIp(request);
     const addressKey = addressLimitKey(ip);
-    // Counted before the check, given back when the credential is good: of a burst of wrong
-    // credentials only the remaining allowance is ever checked (SPEC §7).
-    const limit = await ctx.limiters.credentialFailures.reserve(addressKey);
-    if (!limit.allowed) {
-      throw new HttpError(
-        429,
-        'too_many_requests',
-        'Too many failed attempts from your address. Try again later.',
-        {},
-        { 'retry-after': String(limit.retryAfterSeconds) },
-      );
-    }
+    // A good credential writes nothing (one read here); a failure is counted atomically and
+    // answered by that count, so past the allowance a burst gets 429, never 401 (SPEC §7).
+    const limit = await ctx.limiters.credentialFailures.check(addressKey);
+    if (!limit.allowed) throw tooManyFailures(limit.retryAfterSeconds);
     const now = ctx.now();
     const result = await verifyApplicationPassword(ctx.db, basic, now);
     if (!result.ok) {
+      const counted = await ctx.limiters.credentialFailures.recordFailure(addressKey);
       ctx.auditBuffer.credentialFailure(ip, String(request.headers['user-agent'] ?? ''), now);
+      if (!counted.allowed) throw tooManyFailures(counted.retryAfterSeconds);
       throw incorrectPassword(result.reason === 'expired' ? 'expired' : undefined);
     }
-    await limit.release();
     const { user, record } = result;
     if ((await readSettings(ctx.db)).applicationPasswordsDisabledRoles.includes(user.role)) {
       throw new HttpError(

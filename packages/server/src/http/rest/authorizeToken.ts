@@ -5,7 +5,7 @@ import { addressLimitKey, clientIp } from '../clientAddress.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../errors.js';
 import type { ArgSpecs } from './args.js';
-import { applicationPasswordsAvailableFor } from './auth.js';
+import { applicationPasswordsAvailableFor, tooManyFailures } from './auth.js';
 import { restEndpoint, type RestRegistry } from './registry.js';
 
 const TOKEN_ARGS = {
@@ -58,15 +58,8 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
               'Application passwords are not available.',
             );
           const addressKey = addressLimitKey(clientIp(req.raw));
-          const limit = await ctx.limiters.credentialFailures.reserve(addressKey);
-          if (!limit.allowed)
-            throw new HttpError(
-              429,
-              'too_many_requests',
-              'Too many failed attempts from your address. Try again later.',
-              {},
-              { 'retry-after': String(limit.retryAfterSeconds) },
-            );
+          const limit = await ctx.limiters.credentialFailures.check(addressKey);
+          if (!limit.allowed) throw tooManyFailures(limit.retryAfterSeconds);
           let redeemed;
           try {
             redeemed = await redeemAuthorizeCode(
@@ -81,11 +74,13 @@ export function registerAuthorizeTokenRoute(ctx: AppContext, registry: RestRegis
               ctx.now(),
             );
           } catch (error) {
-            // A refused code stays counted as a failed credential; anything else is not one.
-            if (!(error instanceof AuthorizeCodeError)) await limit.release();
+            // A refused code is a failed credential for the address (SPEC §7).
+            if (error instanceof AuthorizeCodeError) {
+              const counted = await ctx.limiters.credentialFailures.recordFailure(addressKey);
+              if (!counted.allowed) throw tooManyFailures(counted.retryAfterSeconds);
+            }
             throw error;
           }
-          await limit.release();
           // Revoked, or its owner disabled, in the minute since approval: nothing to hand out.
           const user = await findUserById(ctx.db, redeemed.userId);
           if (!user || user.disabled) throw invalid();

@@ -13,6 +13,7 @@ import { formFields, formText } from '../formFields.js';
 import { pageOrigin } from '../pageAudit.js';
 import { requireSignedIn } from '../render.js';
 import { showAccountPage } from './accountPage.js';
+import { settleSignIn } from '../../../rate-limit/index.js';
 
 /** Changing the password: the current one first, then what the old one opened is closed. */
 export function registerPasswordRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -36,8 +37,9 @@ export function registerPasswordRoutes(app: FastifyInstance, ctx: AppContext): v
       );
     }
     const current = formText(body.current_password);
-    if (!(await verifyAccountPassword(signedIn.user.passwordHash, current))) {
-      await limit.fail();
+    if (
+      !(await settleSignIn(limit, () => verifyAccountPassword(signedIn.user.passwordHash, current)))
+    ) {
       await recordAuditEvent(
         ctx.db,
         {
@@ -50,7 +52,6 @@ export function registerPasswordRoutes(app: FastifyInstance, ctx: AppContext): v
       );
       return refuse('Your current password is not correct.', 400);
     }
-    await limit.succeed();
     if (next !== formText(body.confirm_password))
       return refuse('The two new passwords do not match.', 400);
     try {

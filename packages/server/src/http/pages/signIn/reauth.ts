@@ -8,6 +8,7 @@ import { html, type Html } from '../../html.js';
 import { formFields, formText } from '../formFields.js';
 import { requireSignedIn, sendPage } from '../render.js';
 import { afterPasswordStep } from './signInSteps.js';
+import { settleSignIn } from '../../../rate-limit/index.js';
 
 /**
  * `/login/reauth`, the step-up: the password again (then, for two-factor users, the second
@@ -51,11 +52,11 @@ export function registerReauthPage(app: FastifyInstance, ctx: AppContext): void 
         `Too many failed attempts. Try again in ${limit.retryAfterSeconds} seconds.`,
       );
     }
-    if (!(await verifyAccountPassword(signedIn.user.passwordHash, formText(body.pwd)))) {
-      await limit.fail();
+    const typed = formText(body.pwd);
+    if (
+      !(await settleSignIn(limit, () => verifyAccountPassword(signedIn.user.passwordHash, typed)))
+    )
       return again(200, 'That password is not correct.');
-    }
-    await limit.succeed();
     // Password, then (for two-factor users) the second factor, as at sign-in.
     return afterPasswordStep(ctx, request, reply, signedIn.user, {
       purpose: 'reauth',

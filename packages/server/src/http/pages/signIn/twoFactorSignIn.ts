@@ -26,15 +26,16 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
 
     const ip = clientIp(request);
     // Failed credentials from this address (forged or stale challenges count) are limited here too.
-    const addressLimit = await ctx.limiters.credentialFailures.reserve(addressLimitKey(ip));
-    if (!addressLimit.allowed) {
-      reply.header('retry-after', String(addressLimit.retryAfterSeconds));
-      throw new HttpError(
+    const tooMany = (retryAfterSeconds: number) => {
+      reply.header('retry-after', String(retryAfterSeconds));
+      return new HttpError(
         429,
         'too_many_requests',
-        `Too many failed attempts from your address. Try again in ${addressLimit.retryAfterSeconds} seconds.`,
+        `Too many failed attempts from your address. Try again in ${retryAfterSeconds} seconds.`,
       );
-    }
+    };
+    const addressLimit = await ctx.limiters.credentialFailures.check(addressLimitKey(ip));
+    if (!addressLimit.allowed) throw tooMany(addressLimit.retryAfterSeconds);
     const token = formText(body.challenge);
     const challenge = await ctx.twoFactor.findChallenge(token);
     const user = challenge ? await findUserById(ctx.db, challenge.userId) : undefined;
@@ -43,10 +44,11 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
       !user ||
       user.disabled ||
       (challenge.purpose === 'reauth' && challenge.sessionId !== signedIn?.session.id);
-    // A stale challenge is a failed credential for the per-address limit (it stays counted); a
-    // wrong code is a second-factor failure, which has limits of its own (SPEC §6.4).
-    if (!stale) await addressLimit.release();
+    // A stale challenge is a failed credential for the per-address limit; a wrong code is a
+    // second-factor failure, which has limits of its own (SPEC §6.4).
     if (stale) {
+      const counted = await ctx.limiters.credentialFailures.recordFailure(addressLimitKey(ip));
+      if (!counted.allowed) throw tooMany(counted.retryAfterSeconds);
       return signInEndedPage(
         ctx,
         request,
