@@ -5,7 +5,11 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/index.js';
 import { isLegacyAccountHash } from './legacyPasswordHash.js';
-import { verifyAccountPassword, verifyAndUpgradeAccountPassword } from './passwordHash.js';
+import {
+  hashAccountPassword,
+  verifyAccountPassword,
+  verifyAndUpgradeAccountPassword,
+} from './passwordHash.js';
 
 // Hashes written by WordPress itself (test/fixtures/wordpress-import/facts.json).
 const ADA = { hash: '$P$BZHTACCXNWc7ggvQs4l/HwdkezrTG3/', password: 'Analytical-Engine-1843' };
@@ -102,15 +106,42 @@ describe('verifyAndUpgradeAccountPassword', () => {
     expect(await storedHash(user.id)).toMatch(/^\$argon2id\$/);
   });
 
-  it('never overwrites a password changed since the imported hash was read', async () => {
+  it('never overwrites a password changed since the imported hash was read, nor lets the old one in', async () => {
     const user = await insert('zoe', ZOE.hash);
+    // A forced reset or an administrator's set-password lands after the sign-in read the user.
+    const replacement = await hashAccountPassword('Set-By-An-Administrator-9');
     await store.db
       .updateTable('users')
-      .set({ password_hash: '$argon2id$changed-meanwhile' })
+      .set({ password_hash: replacement })
       .where('id', '=', user.id)
       .execute();
     // `user` still holds the imported hash, as a sign-in that read it earlier would.
-    expect(await verifyAndUpgradeAccountPassword(store.db, user, ZOE.password)).toBe(true);
-    expect(await storedHash(user.id)).toBe('$argon2id$changed-meanwhile');
+    expect(await verifyAndUpgradeAccountPassword(store.db, user, ZOE.password)).toBe(false);
+    expect(await storedHash(user.id)).toBe(replacement);
+    // The password stored now is the one that signs in.
+    expect(
+      await verifyAndUpgradeAccountPassword(
+        store.db,
+        { id: user.id, passwordHash: replacement },
+        'Set-By-An-Administrator-9',
+      ),
+    ).toBe(true);
+  });
+
+  it('a sign-in that lost the upgrade race to another with the same password still gets in', async () => {
+    const user = await insert('ada2', ADA.hash);
+    // Two sign-ins read the imported hash; the first upgrades it, the second finds it changed.
+    const [first, second] = [{ ...user }, { ...user }];
+    expect(await verifyAndUpgradeAccountPassword(store.db, first, ADA.password)).toBe(true);
+    const upgraded = await storedHash(user.id);
+    expect(upgraded).toMatch(/^\$argon2id\$/);
+    expect(await verifyAndUpgradeAccountPassword(store.db, second, ADA.password)).toBe(true);
+    expect(await storedHash(user.id)).toBe(upgraded);
+  });
+
+  it('a user deleted since the imported hash was read does not get in', async () => {
+    const user = await insert('gone', BEA.hash);
+    await store.db.deleteFrom('users').where('id', '=', user.id).execute();
+    expect(await verifyAndUpgradeAccountPassword(store.db, user, BEA.password)).toBe(false);
   });
 });

@@ -43,6 +43,12 @@ export async function verifyAccountPassword(
 /**
  * Verifies the account password at sign-in; an imported WordPress hash that matches is
  * re-hashed to argon2id on the spot (SPEC §13).
+ *
+ * The re-hash is conditional on the stored hash still being the imported one. When it is not
+ * (a forced reset, an administrator's set-password or a password change landed after `user`
+ * was read), the password is checked again against the hash stored now, so the old password
+ * never gets in after it was replaced; a concurrent sign-in that upgraded the same password
+ * first still verifies.
  */
 export async function verifyAndUpgradeAccountPassword(
   db: Kysely<Database>,
@@ -50,14 +56,21 @@ export async function verifyAndUpgradeAccountPassword(
   password: string,
 ): Promise<boolean> {
   const ok = await verifyAccountPassword(user.passwordHash, password);
-  if (ok && isLegacyAccountHash(user.passwordHash))
-    await replaceLegacyAccountHash(
-      db,
-      user.id,
-      user.passwordHash,
-      await hashAccountPassword(password),
-    );
-  return ok;
+  if (!ok || !isLegacyAccountHash(user.passwordHash)) return ok;
+  const replaced = await replaceLegacyAccountHash(
+    db,
+    user.id,
+    user.passwordHash,
+    await hashAccountPassword(password),
+  );
+  if (replaced) return true;
+  const current = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', user.id)
+    .executeTakeFirst();
+  // Verified once, without a further upgrade: whatever is stored now decides.
+  return current !== undefined && (await verifyAccountPassword(current.password_hash, password));
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -15,22 +15,31 @@ const CODES = [
 describe('consumeImportedBackupCode', () => {
   let dir: string;
   let store: Store;
-  let userId: number;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'latchkey-codes-'));
     store = openStore({ databaseUrl: undefined, dataDir: dir });
     await store.migrate();
-    const user = await store.db
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A user of their own, holding the imported hashes of `codes` (and a native code). */
+  let users = 0;
+  const userWith = async (codes: typeof CODES): Promise<number> => {
+    const login = `carl${++users}`;
+    const { id } = await store.db
       .insertInto('users')
       .values({
-        login: 'carl',
-        login_key: 'carl',
-        email: 'carl@example.com',
-        email_key: 'carl@example.com',
+        login,
+        login_key: login,
+        email: `${login}@example.com`,
+        email_key: `${login}@example.com`,
         display_name: 'Carl',
         first_name: '',
         last_name: '',
-        nickname: 'carl',
+        nickname: login,
         description: '',
         url: '',
         role: 'contributor',
@@ -41,22 +50,17 @@ describe('consumeImportedBackupCode', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    userId = user.id;
     await store.db
       .insertInto('backup_codes')
       .values([
-        ...CODES.map((c) => ({ user_id: userId, code_hash: c.hash, used_at: null })),
+        ...codes.map((c) => ({ user_id: id, code_hash: c.hash, used_at: null })),
         // A native keyed hash (hex) is never tried as a legacy one.
-        { user_id: userId, code_hash: 'a'.repeat(64), used_at: null },
+        { user_id: id, code_hash: 'a'.repeat(64), used_at: null },
       ])
       .execute();
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const unused = async () =>
+    return id;
+  };
+  const unused = async (userId: number) =>
     (
       await store.db
         .selectFrom('backup_codes')
@@ -67,15 +71,29 @@ describe('consumeImportedBackupCode', () => {
     ).length;
 
   it('accepts an imported code once, and only that code is used up', async () => {
+    const userId = await userWith(CODES);
     expect(await consumeImportedBackupCode(store.db, userId, CODES[1]!.code, 1000)).toBe(true);
-    expect(await unused()).toBe(2);
+    expect(await unused(userId)).toBe(2);
     expect(await consumeImportedBackupCode(store.db, userId, CODES[1]!.code, 2000)).toBe(false);
     expect(await consumeImportedBackupCode(store.db, userId, CODES[0]!.code, 3000)).toBe(true);
-    expect(await unused()).toBe(1);
+    expect(await unused(userId)).toBe(1);
   });
 
-  it('refuses wrong codes and other users’ codes', async () => {
-    expect(await consumeImportedBackupCode(store.db, userId, '00000000', 4000)).toBe(false);
-    expect(await consumeImportedBackupCode(store.db, userId + 1, CODES[0]!.code, 4000)).toBe(false);
+  it('refuses a wrong code while the user’s imported codes are all unused', async () => {
+    const userId = await userWith(CODES);
+    for (const wrong of ['00000000', `${CODES[0]!.code.slice(0, 7)}0`, '', 'a'.repeat(64)])
+      expect(await consumeImportedBackupCode(store.db, userId, wrong, 4000), wrong).toBe(false);
+    expect(await unused(userId)).toBe(3);
+    // The codes were there to be found: the right one still works.
+    expect(await consumeImportedBackupCode(store.db, userId, CODES[0]!.code, 5000)).toBe(true);
+  });
+
+  it('refuses another user’s unused code, and leaves it to its owner', async () => {
+    const owner = await userWith([CODES[0]!]);
+    const other = await userWith([CODES[1]!]);
+    expect(await consumeImportedBackupCode(store.db, other, CODES[0]!.code, 6000)).toBe(false);
+    expect(await unused(owner)).toBe(2);
+    expect(await unused(other)).toBe(2);
+    expect(await consumeImportedBackupCode(store.db, owner, CODES[0]!.code, 7000)).toBe(true);
   });
 });

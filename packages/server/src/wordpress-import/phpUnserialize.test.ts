@@ -84,6 +84,44 @@ describe('unserializePhp', () => {
     }
   });
 
+  it('never puts any part of the value in its messages, only the kind of problem and the offset', () => {
+    // Messages reach the import summary and --json; these values hold password hashes.
+    const HASH = '$P$BTd1I2SbhH4tQgyQSQWAFu8gIRu2AA1';
+    const WP68 = '$wp$2y$10$R1l8RocW4KRbcSC7Z0DSMeJzbWqD.zvt/Df.epMZt/3EpmqaKvyFe';
+    const cases: Array<[string, RegExp]> = [
+      [`i:${HASH};`, /^not an integer \(at byte 2\)$/],
+      [`a:1:{i:0;i:${HASH};}`, /^not an integer \(at byte \d+\)$/],
+      [`d:${HASH};`, /^not a finite float \(at byte \d+\)$/],
+      [`b:${HASH};`, /^boolean must be 0 or 1 \(at byte \d+\)$/],
+      [`a:2:{s:34:"${HASH}";b:1;s:34:"${HASH}";b:1;}`, /^duplicate array key \(at byte \d+\)$/],
+      [`a:2:{i:7;s:34:"${HASH}";i:7;s:34:"${HASH}";}`, /^duplicate array key \(at byte \d+\)$/],
+      [`a:1:{i:0;${HASH}}`, /^expected ":" after the type \(at byte 10\)$/],
+      [`a:1:{i:0;x:${HASH}}`, /^unknown type \(only N, b, i, d, s and a are read\) \(at byte 9\)$/],
+      [`${WP68};`, /^expected ":" after the type \(at byte 1\)$/],
+      [`i:${WP68}`, /^unterminated integer \(at byte 2\)$/],
+      [
+        `a:1:{i:0;s:34:"${HASH}";${HASH}`,
+        /^expected "\}" after the counted elements \(at byte \d+\)$/,
+      ],
+      [`s:${HASH}:"x";`, /^bad length/],
+    ];
+    for (const [bad, message] of cases) {
+      let caught: unknown;
+      try {
+        unserializePhp(bad);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, bad).toBeInstanceOf(PhpUnserializeError);
+      const text = (caught as Error).message;
+      expect(text, bad).toMatch(message);
+      // Not even a part of a hash: no run of 6 characters from one.
+      for (const hash of [HASH, WP68])
+        for (let i = 0; i + 6 <= hash.length; i++)
+          expect(text, bad).not.toContain(hash.slice(i, i + 6));
+    }
+  });
+
   it('refuses arrays nested deeper than any WordPress value', () => {
     const deep = 'a:1:{i:0;'.repeat(40) + 'N;' + '}'.repeat(40);
     expect(() => unserializePhp(deep)).toThrow(/nested too deeply/);

@@ -4,6 +4,10 @@
  * custom serializations (`O:`, `C:`, `r:`, `R:`, `E:`) are refused rather than interpreted, so a
  * crafted meta value can never become more than data. String lengths are in bytes (UTF-8), as
  * PHP counts them.
+ *
+ * Error messages name the kind of problem and the byte offset, never any part of the value:
+ * they reach the import summary (and `--json`), and the values read here include password
+ * hashes (`_application_passwords`, `_two_factor_backup_codes`).
  */
 
 export type PhpValue = null | boolean | number | string | PhpArray;
@@ -31,13 +35,16 @@ const SEMI = 0x3b;
 const QUOTE = 0x22;
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
+/** O, C, r, R, E: PHP types this reader knows and will not read. */
+const REFUSED_TYPES = [0x4f, 0x43, 0x72, 0x52, 0x45];
 
 class Reader {
   pos = 0;
   constructor(readonly bytes: Uint8Array) {}
 
-  fail(message: string): never {
-    throw new PhpUnserializeError(message, this.pos);
+  /** `at`: where the faulty part starts (the current position by default). */
+  fail(message: string, at = this.pos): never {
+    throw new PhpUnserializeError(message, at);
   }
 
   expect(byte: number, what: string): void {
@@ -55,16 +62,18 @@ class Reader {
   }
 
   integer(end: number): number {
+    const start = this.pos;
     const text = this.until(end, 'integer');
-    if (!/^[+-]?\d+$/.test(text)) this.fail(`not an integer: ${JSON.stringify(text)}`);
+    if (!/^[+-]?\d+$/.test(text)) this.fail('not an integer', start);
     const value = Number(text);
-    if (!Number.isSafeInteger(value)) this.fail('integer out of range');
+    if (!Number.isSafeInteger(value)) this.fail('integer out of range', start);
     return value;
   }
 
   length(): number {
+    const start = this.pos;
     const text = this.until(COLON, 'length');
-    if (!/^\d+$/.test(text)) this.fail('bad length');
+    if (!/^\d+$/.test(text)) this.fail('bad length', start);
     const value = Number(text);
     if (value > this.bytes.length - this.pos) this.fail('length past the end of the value');
     return value;
@@ -84,6 +93,7 @@ class Reader {
   }
 
   value(depth: number): PhpValue {
+    const at = this.pos;
     const type = this.bytes[this.pos];
     if (type === undefined) this.fail('unexpected end');
     this.pos++;
@@ -94,17 +104,19 @@ class Reader {
     this.expect(COLON, '":" after the type');
     switch (type) {
       case 0x62 /* b */: {
+        const start = this.pos;
         const text = this.until(SEMI, 'boolean');
-        if (text !== '0' && text !== '1') this.fail('boolean must be 0 or 1');
+        if (text !== '0' && text !== '1') this.fail('boolean must be 0 or 1', start);
         return text === '1';
       }
       case 0x69 /* i */:
         return this.integer(SEMI);
       case 0x64 /* d */: {
+        const start = this.pos;
         const text = this.until(SEMI, 'float');
         const value = Number(text);
         if (!/^[+-]?(\d+\.?\d*|\.\d+)(E[+-]?\d+)?$/i.test(text) || !Number.isFinite(value))
-          this.fail(`not a finite float: ${JSON.stringify(text)}`);
+          this.fail('not a finite float', start);
         return value;
       }
       case 0x73 /* s */: {
@@ -132,16 +144,19 @@ class Reader {
           } else {
             this.fail('array key must be an integer or a string');
           }
-          if (out.has(key)) this.fail(`duplicate array key ${JSON.stringify(key)}`);
+          if (out.has(key)) this.fail('duplicate array key');
           out.set(key, this.value(depth + 1));
         }
-        this.expect(CLOSE, `"}" after ${count} elements`);
+        this.expect(CLOSE, '"}" after the counted elements');
         return out;
       }
       default:
-        this.pos--;
+        // The type letter is named only when it is one of PHP's own (never a byte of the data).
         return this.fail(
-          `refused type "${String.fromCharCode(type)}" (only N, b, i, d, s and a are read)`,
+          REFUSED_TYPES.includes(type)
+            ? `refused type "${String.fromCharCode(type)}" (only N, b, i, d, s and a are read)`
+            : 'unknown type (only N, b, i, d, s and a are read)',
+          at,
         );
     }
   }

@@ -26,6 +26,7 @@ export type SkipCode =
   | 'not_in_store_since_first_import'
   | 'setting_invalid'
   | 'status_unsupported'
+  | 'source_url_invalid'
   | 'author_not_imported';
 
 /** One thing left out, with why. `item` names it (a login, a uuid, a slug…), never a secret. */

@@ -18,6 +18,56 @@ export function siteKey(site: WordpressSite): string | undefined {
   return url.replace(/\/+$/, '').toLowerCase().slice(0, 255);
 }
 
+/** The `media.source_url` column. */
+const MAX_SOURCE_URL_LENGTH = 2048;
+
+/**
+ * An attachment's original URL as Latchkey keeps it: absolute http or https only, normalised
+ * (WHATWG), else undefined. `/?attachment_id=N` redirects to it and the REST API hands it to
+ * clients as `source_url`, so a `javascript:` or `data:` guid in the dump must not get through.
+ */
+export function attachmentSourceUrl(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+    return undefined;
+  return url.href.length <= MAX_SOURCE_URL_LENGTH ? url.href : undefined;
+}
+
+/**
+ * `_wp_attached_file` (`2024/05/name.png`) when it is a plain path inside the uploads folder:
+ * Latchkey joins `media.file` to `<data-dir>/uploads` (deleting an attachment removes that
+ * file), so a crafted `../../…` must never become one.
+ */
+function uploadsRelativePath(text: string): string | undefined {
+  const relative = text.replace(/^\/+/, '');
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (relative === '' || relative.length > 200 || /[:\\\x00-\x1f\x7f]/.test(relative))
+    return undefined;
+  return relative.split('/').every((s) => s !== '' && s !== '.' && s !== '..')
+    ? relative
+    : undefined;
+}
+
+/** The last segment of the guid as a file name (`file` when it is none, or not a safe one). */
+function guidFileName(guid: string): string {
+  const last = guid.split('/').pop() ?? '';
+  let name: string;
+  try {
+    name = decodeURIComponent(last);
+  } catch {
+    name = last; // malformed percent-encoding: kept as written
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  return name === '' || name === '.' || name === '..' || /[/\\\x00-\x1f\x7f]/.test(name)
+    ? 'file'
+    : name.slice(0, 100);
+}
+
 /** WordPress escapes these options' HTML on save; Latchkey keeps plain text and escapes on output. */
 const unescapeOption = (text: string) =>
   text
@@ -176,11 +226,23 @@ export function translateContent(
         report.skip('attachments', row.name || `#${row.id}`, 'status_unsupported', 'in the trash');
         continue;
       }
-      const attached = (meta.get('_wp_attached_file') ?? '').replace(/^\/+/, '');
-      const relative = /^[^:]+$/.test(attached) && attached !== '' ? attached : undefined;
-      const file =
-        relative ??
-        `wordpress/${row.id}/${decodeURIComponent(row.guid.split('/').pop() || 'file')}`;
+      const relative = uploadsRelativePath(meta.get('_wp_attached_file') ?? '');
+      // The file under the uploads URL, else the guid: the first that is an http(s) URL. An
+      // attachment with neither is left out (and reported) rather than kept without a URL: it
+      // would pose as a Latchkey upload at a path where nothing is, and nothing was downloaded.
+      const sourceUrl =
+        (relative !== undefined ? attachmentSourceUrl(`${uploadsBase}/${relative}`) : undefined) ??
+        attachmentSourceUrl(row.guid);
+      if (sourceUrl === undefined) {
+        report.skip(
+          'attachments',
+          row.name || `#${row.id}`,
+          'source_url_invalid',
+          'neither its file under the uploads URL nor its guid is an absolute http or https URL (at most 2048 characters), so there is nothing to point at',
+        );
+        continue;
+      }
+      const file = relative ?? `wordpress/${row.id}/${guidFileName(row.guid)}`;
       let width: number | null = null;
       let height: number | null = null;
       const metadata = meta.get('_wp_attachment_metadata');
@@ -204,7 +266,7 @@ export function translateContent(
         parentWpId: row.parent,
         media: {
           file,
-          sourceUrl: relative ? `${uploadsBase}/${relative}` : row.guid,
+          sourceUrl,
           mimeType: row.mimeType || 'application/octet-stream',
           width,
           height,

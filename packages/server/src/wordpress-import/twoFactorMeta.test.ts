@@ -124,4 +124,25 @@ describe('readTwoFactorMeta (the Two-Factor plugin’s user meta)', () => {
     ])
       expect(readTwoFactorMeta(meta({ _two_factor_enabled_providers: bad })).ok, bad).toBe(false);
   });
+
+  it('says why recovery codes were dropped without quoting a hash from them', () => {
+    // The first code's string turned into an integer: the reader stops on the hash itself.
+    const broken = list(...HASHES).replace(`s:34:"${HASHES[0]}"`, `i:${HASHES[0]}`);
+    const result = readTwoFactorMeta(
+      meta({
+        _two_factor_enabled_providers: list('Two_Factor_Totp', 'Two_Factor_Backup_Codes'),
+        _two_factor_totp_key: SECRET,
+        _two_factor_backup_codes: broken,
+      }),
+    );
+    expect(result.ok).toBe(true);
+    const dropped = result.ok ? result.meta!.dropped : [];
+    expect(dropped).toEqual([
+      {
+        provider: 'Two_Factor_Backup_Codes',
+        reason: expect.stringMatching(/^_two_factor_backup_codes: not an integer \(at byte \d+\)$/),
+      },
+    ]);
+    for (const hash of HASHES) expect(JSON.stringify(dropped)).not.toContain(hash.slice(3, 12));
+  });
 });

@@ -586,6 +586,85 @@ describe.skipIf(!reachable && !REQUIRE_MARIADB)(
           await broken.drop();
         }
       });
+
+      it('an unreadable meta value is reported without quoting it: no hash reaches the summary', async () => {
+        const broken = await loadDump(DUMP);
+        // Eddie's iOS password record: its hash, where an integer is expected.
+        const hash = '$P$BdI9PfNs19c44rRtmZwbo4DGQJNxWB.';
+        try {
+          await broken.query(
+            `UPDATE wp_usermeta SET meta_value = REPLACE(meta_value, ?, ?) WHERE user_id = 2 AND meta_key = '_application_passwords'`,
+            [`s:34:"${hash}"`, `i:${hash}`],
+          );
+          const result = importInto(server, broken, '--dry-run', '--json');
+          expect(result.status, result.stderr).toBe(0);
+          const skip = json(result).skipped.find((s: any) => s.item === 'eddie: all');
+          expect(skip).toMatchObject({ kind: 'application_passwords', code: 'meta_malformed' });
+          expect(skip.reason).toMatch(/^_application_passwords: not an integer \(at byte \d+\);/);
+          const text = importInto(server, broken, '--dry-run');
+          expect(text.status, text.stderr).toBe(0);
+          expect(text.stdout).toContain('eddie: all: _application_passwords: not an integer');
+          // Not the hash, nor a part of it that would narrow a guess.
+          for (const out of [result.stdout, result.stderr, text.stdout, text.stderr])
+            expect(out).not.toContain(hash.slice(3, 12));
+        } finally {
+          await broken.drop();
+        }
+      });
+
+      it('an attachment whose URLs are not http(s) is left out and reported; /?attachment_id= redirects only to http(s)', async () => {
+        const [logo] = FACTS.attachments;
+        const broken = await loadDump(DUMP);
+        try {
+          // The logo: no file to build the uploads URL from, and a script for its guid.
+          await broken.query(
+            `DELETE FROM wp_postmeta WHERE post_id = ? AND meta_key = '_wp_attached_file'`,
+            [logo.id],
+          );
+          await broken.query(`UPDATE wp_posts SET guid = ? WHERE ID = ?`, [
+            'javascript:alert(document.domain)',
+            logo.id,
+          ]);
+          const result = importInto(server, broken, '--content', '--json');
+          expect(result.status, result.stderr).toBe(0);
+          const summary = json(result);
+          expect(
+            summary.skipped
+              .filter((s: any) => s.kind === 'attachments')
+              .map((s: any) => [s.item, s.code]),
+          ).toEqual([[logo.slug, 'source_url_invalid']]);
+          expect(summary.imported.attachments).toBe(0);
+          expect(result.stdout).not.toContain('javascript:');
+          const stored = await db().selectFrom('media').select('source_url').execute();
+          for (const m of stored) expect(m.source_url ?? '').toMatch(/^https?:\/\//);
+
+          // The file back, under an uploads URL that is a script, and an http guid again: the
+          // guid is what the record points at, and where /?attachment_id= sends the browser.
+          await broken.query(
+            `INSERT INTO wp_postmeta (post_id, meta_key, meta_value) VALUES (?, '_wp_attached_file', ?)`,
+            [logo.id, logo.attached_file],
+          );
+          await broken.query(
+            `UPDATE wp_options SET option_value = 'javascript:alert(1)//' WHERE option_name = 'upload_url_path'`,
+          );
+          await broken.query(`UPDATE wp_posts SET guid = ? WHERE ID = ?`, [logo.guid, logo.id]);
+          const again = json(importInto(server, broken, '--content', '--json'));
+          expect(again.imported.attachments).toBe(1);
+          const media = await db()
+            .selectFrom('media')
+            .select(['id', 'source_url'])
+            .where('slug', '=', logo.slug)
+            .executeTakeFirstOrThrow();
+          expect(media.source_url).toBe(logo.guid);
+          const response = await fetch(`${server.url}/?attachment_id=${media.id}`, {
+            redirect: 'manual',
+          });
+          expect(response.status).toBe(301);
+          expect(response.headers.get('location')).toBe(logo.guid);
+        } finally {
+          await broken.drop();
+        }
+      });
     });
 
     describe('usage and connection errors', () => {
