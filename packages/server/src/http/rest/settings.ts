@@ -10,7 +10,7 @@ import { clientIp } from '../clientAddress.js';
 import type { AppContext } from '../../context.js';
 import type { ArgSpec } from './args.js';
 import { restEndpoint, signedIn, type Permission, type RestRegistry } from './registry.js';
-import { denied } from './users.js';
+import { denied } from './denied.js';
 
 /** Types for coercion and the index; what a value may be is decided by applySettingsChange. */
 const SETTING_ARGS = {

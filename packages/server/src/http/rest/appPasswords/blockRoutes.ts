@@ -5,7 +5,7 @@ import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { restDate } from '../appPasswordShape.js';
 import { restEndpoint, signedIn, type Permission, type RestRegistry } from '../registry.js';
-import { denied } from '../users.js';
+import { denied } from '../denied.js';
 import { requestOrigin } from './credentialAudit.js';
 
 const manageOptions: Permission = (req) =>

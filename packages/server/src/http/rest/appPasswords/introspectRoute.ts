@@ -3,7 +3,7 @@ import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { appPasswordItem } from '../appPasswordShape.js';
 import { restEndpoint, type RestRegistry } from '../registry.js';
-import { denied } from '../users.js';
+import { denied } from '../denied.js';
 import { ownerPermission } from './owner.js';
 import { CONTEXT_ARG, USER_ARG, USER_ID } from './specs.js';
 

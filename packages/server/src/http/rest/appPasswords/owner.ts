@@ -5,7 +5,7 @@ import { readSettings } from '../../../settings/index.js';
 import { HttpError } from '../../errors.js';
 import { applicationPasswordsAvailableFor } from '../auth.js';
 import type { Permission, RestRequest } from '../registry.js';
-import { denied } from '../users.js';
+import { denied } from '../denied.js';
 import { DENIALS } from './specs.js';
 
 const owners = new WeakMap<RestRequest, Promise<User>>();

@@ -11,7 +11,7 @@ import { HttpError } from '../../errors.js';
 import { validateArgs, type ArgSpecs } from '../args.js';
 import { apiRoot } from '../dispatch.js';
 import type { RestRequest } from '../registry.js';
-import { denied } from '../users.js';
+import { denied } from '../denied.js';
 
 export type Context = 'view' | 'edit' | 'embed';
 
