@@ -25,25 +25,19 @@ import { validateArgs, type ArgSpecs } from '../args.js';
 import { restEndpoint, signedIn, type RestRegistry, type RestRequest } from '../registry.js';
 import {
   bracketArrayArgs,
-  callerCan,
-  collectionHeaders,
-  CONTEXT_ARG,
-  contextOf,
   dateArg,
-  denied,
-  forbidden,
   idOf,
   intList,
-  PAGING_ARGS,
-  perRequest,
-  readerOf,
   stringArg,
   stringList,
   textArg,
-  typeCan,
   withoutNul,
-  type Context,
-} from './common.js';
+} from './argReaders.js';
+import { callerCan, forbidden, readerOf, typeCan } from './callerAccess.js';
+import { collectionHeaders, PAGING_ARGS } from './pagination.js';
+import { CONTEXT_ARG, contextOf, type Context } from './resourceContext.js';
+import { denied } from '../denied.js';
+import { perRequest } from './perRequest.js';
 import { mediaResource } from './mediaShape.js';
 import { canReadPost } from './posts.js';
 

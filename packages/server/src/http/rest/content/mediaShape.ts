@@ -1,6 +1,7 @@
 import type { User } from '../../../accounts/index.js';
 import { autop, formatGmt, formatLocal, type Media } from '../../../content/index.js';
-import { callerCan, CURIES, typeCan, type Context } from './common.js';
+import { callerCan, typeCan } from './callerAccess.js';
+import { CURIES, type Context } from './resourceContext.js';
 
 export interface MediaView {
   siteUrl: string;

@@ -8,7 +8,8 @@ import {
   renderExcerpt,
   type Post,
 } from '../../../content/index.js';
-import { callerCan, CURIES, typeCan, type Context } from './common.js';
+import { callerCan, typeCan } from './callerAccess.js';
+import { CURIES, type Context } from './resourceContext.js';
 
 export const REST_BASE = { post: 'posts', page: 'pages' } as const;
 

@@ -16,22 +16,12 @@ import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs, ArgValues } from '../args.js';
 import { restEndpoint, type RestRegistry, type RestRequest } from '../registry.js';
-import {
-  bracketArrayArgs,
-  callerCan,
-  collectionHeaders,
-  CONTEXT_ARG,
-  contextOf,
-  CURIES,
-  denied,
-  idOf,
-  intList,
-  PAGING_ARGS,
-  perRequest,
-  stringArg,
-  stringList,
-  type Context,
-} from './common.js';
+import { bracketArrayArgs, idOf, intList, stringArg, stringList } from './argReaders.js';
+import { callerCan } from './callerAccess.js';
+import { collectionHeaders, PAGING_ARGS } from './pagination.js';
+import { CONTEXT_ARG, contextOf, CURIES, type Context } from './resourceContext.js';
+import { denied } from '../denied.js';
+import { perRequest } from './perRequest.js';
 import { canReadPost } from './posts.js';
 
 const REST_BASE: Record<Taxonomy, string> = { category: 'categories', post_tag: 'tags' };

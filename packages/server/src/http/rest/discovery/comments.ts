@@ -1,13 +1,9 @@
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
-import {
-  callerCan,
-  collectionHeaders,
-  CONTEXT_ARG,
-  contextOf,
-  denied,
-  PAGING_ARGS,
-} from '../content/common.js';
+import { callerCan } from '../content/callerAccess.js';
+import { collectionHeaders, PAGING_ARGS } from '../content/pagination.js';
+import { CONTEXT_ARG, contextOf } from '../content/resourceContext.js';
+import { denied } from '../denied.js';
 import { restEndpoint, type RestRegistry } from '../registry.js';
 
 /**

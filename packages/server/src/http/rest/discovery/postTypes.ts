@@ -6,11 +6,11 @@ import {
   CONTEXT_ARG,
   contextOf,
   CURIES,
-  denied,
   restUrl,
-  typeCan,
   type Context,
-} from '../content/common.js';
+} from '../content/resourceContext.js';
+import { denied } from '../denied.js';
+import { typeCan } from '../content/callerAccess.js';
 import { restEndpoint, type RestRegistry } from '../registry.js';
 import { attachmentLabels, postTypeLabels, type Labels } from './labels.js';
 

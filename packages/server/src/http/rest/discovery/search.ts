@@ -11,14 +11,9 @@ import {
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
-import {
-  bracketArrayArgs,
-  collectionHeaders,
-  intList,
-  PAGING_ARGS,
-  restUrl,
-  stringArg,
-} from '../content/common.js';
+import { bracketArrayArgs, intList, stringArg } from '../content/argReaders.js';
+import { collectionHeaders, PAGING_ARGS } from '../content/pagination.js';
+import { restUrl } from '../content/resourceContext.js';
 import { REST_BASE } from '../content/postShape.js';
 import { termResource } from '../content/terms.js';
 import { restEndpoint, type RestRegistry, type RestRequest } from '../registry.js';

@@ -2,7 +2,8 @@ import type { PostStatus } from '../../../content/index.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
-import { CONTEXT_ARG, contextOf, denied, restUrl, type Context } from '../content/common.js';
+import { CONTEXT_ARG, contextOf, restUrl, type Context } from '../content/resourceContext.js';
+import { denied } from '../denied.js';
 import type { RestRegistry, RestRequest } from '../registry.js';
 import { mayEditAnyPostType } from './postTypes.js';
 

@@ -2,15 +2,15 @@ import type { Taxonomy } from '../../../accounts/index.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import type { ArgSpecs } from '../args.js';
+import { callerCan } from '../content/callerAccess.js';
 import {
-  callerCan,
   CONTEXT_ARG,
   contextOf,
   CURIES,
-  denied,
   restUrl,
   type Context,
-} from '../content/common.js';
+} from '../content/resourceContext.js';
+import { denied } from '../denied.js';
 import { restEndpoint, type RestRegistry, type RestRequest } from '../registry.js';
 import { taxonomyLabels, type Labels } from './labels.js';
 import { POST_TYPES } from './postTypes.js';

@@ -2,7 +2,10 @@ import { createPost, type PostType } from '../../../../content/index.js';
 import type { AppContext } from '../../../../context.js';
 import { HttpError } from '../../../errors.js';
 import { restEndpoint, signedIn, type RestRegistry } from '../../registry.js';
-import { collectionHeaders, contextOf, denied, typeCan } from '../common.js';
+import { collectionHeaders } from '../pagination.js';
+import { contextOf } from '../resourceContext.js';
+import { denied } from '../../denied.js';
+import { typeCan } from '../callerAccess.js';
 import { REST_BASE } from '../postShape.js';
 import { queryPosts } from './listQuery.js';
 import {

@@ -2,7 +2,10 @@ import { deletePost, trashPost, updatePost, type PostType } from '../../../../co
 import type { AppContext } from '../../../../context.js';
 import { HttpError } from '../../../errors.js';
 import { restEndpoint, type RestRegistry } from '../../registry.js';
-import { callerCan, CONTEXT_ARG, contextOf, denied, forbidden, idOf } from '../common.js';
+import { callerCan, forbidden } from '../callerAccess.js';
+import { CONTEXT_ARG, contextOf } from '../resourceContext.js';
+import { denied } from '../../denied.js';
+import { idOf } from '../argReaders.js';
 import { REST_BASE } from '../postShape.js';
 import {
   canReadPost,

@@ -11,7 +11,8 @@ import { readSettings } from '../../../../settings/index.js';
 import { HttpError } from '../../../errors.js';
 import type { ArgValues } from '../../args.js';
 import type { RestRequest } from '../../registry.js';
-import { dateArg, intList, readerOf, stringArg, stringList } from '../common.js';
+import { dateArg, intList, stringArg, stringList } from '../argReaders.js';
+import { readerOf } from '../callerAccess.js';
 import type { listArgs } from './specs.js';
 
 export type PostListRequest = RestRequest<ArgValues<ReturnType<typeof listArgs>>>;

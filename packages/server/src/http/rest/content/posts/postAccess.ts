@@ -8,15 +8,10 @@ import {
 import type { AppContext } from '../../../../context.js';
 import { HttpError } from '../../../errors.js';
 import type { RestRequest } from '../../registry.js';
-import {
-  bracketArrayArgs,
-  callerCan,
-  contextOf,
-  denied,
-  intList,
-  stringList,
-  typeCan,
-} from '../common.js';
+import { bracketArrayArgs, intList, stringList } from '../argReaders.js';
+import { callerCan, typeCan } from '../callerAccess.js';
+import { contextOf } from '../resourceContext.js';
+import { denied } from '../../denied.js';
 import { listArgs, writeArgs } from './specs.js';
 
 export const postRef = (post: Post): PostRef => ({

@@ -8,7 +8,9 @@ import {
 import type { AppContext } from '../../../../context.js';
 import { readSettings } from '../../../../settings/index.js';
 import type { RestRequest } from '../../registry.js';
-import { idOf, perRequest, type Context } from '../common.js';
+import { idOf } from '../argReaders.js';
+import { perRequest } from '../perRequest.js';
+import { type Context } from '../resourceContext.js';
 import { postResource } from '../postShape.js';
 import { invalidId } from './postAccess.js';
 

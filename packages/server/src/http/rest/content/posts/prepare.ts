@@ -10,7 +10,7 @@ import type { AppContext } from '../../../../context.js';
 import { readSettings } from '../../../../settings/index.js';
 import type { ArgValues } from '../../args.js';
 import { signedIn, type RestRequest } from '../../registry.js';
-import { dateArg, stringArg, textArg } from '../common.js';
+import { dateArg, stringArg, textArg } from '../argReaders.js';
 import { assertStatusAllowed } from './postAccess.js';
 import type { writeArgs } from './specs.js';
 

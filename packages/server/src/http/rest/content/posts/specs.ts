@@ -5,7 +5,8 @@ import {
   type PostType,
 } from '../../../../content/index.js';
 import type { ArgSpecs } from '../../args.js';
-import { CONTEXT_ARG, PAGING_ARGS } from '../common.js';
+import { CONTEXT_ARG } from '../resourceContext.js';
+import { PAGING_ARGS } from '../pagination.js';
 
 /** What a request may set a post's status to (`trash` is for DELETE). */
 const WRITABLE_STATUSES = ['publish', 'future', 'draft', 'pending', 'private'] as const;
