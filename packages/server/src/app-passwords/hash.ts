@@ -37,7 +37,13 @@ export async function verifyLegacyHash(password: string, stored: string): Promis
   return false;
 }
 
+/** PHP's default cost is 10 (WordPress 6.8 keeps it); each step doubles the work. */
+export const MAX_BCRYPT_COST = 12;
+
 async function bcryptCompare(password: string, stored: string): Promise<boolean> {
+  // A stored cost above any WordPress default would stall the event loop for seconds or hours.
+  const cost = Number(/^\$2[aby]\$(\d{2})\$/.exec(stored)?.[1] ?? NaN);
+  if (!(cost >= 4 && cost <= MAX_BCRYPT_COST)) return false;
   try {
     // PHP writes $2y$; it is the same algorithm as $2b$.
     return await bcrypt.compare(password, stored.replace(/^\$2y\$/, '$2b$'));

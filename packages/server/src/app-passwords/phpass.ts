@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { constantTimeEqual } from '../crypto/index.js';
 
+/** The highest phpass cost accepted: WordPress's 13, with room for other phpass users. */
+export const MAX_PHPASS_LOG2_ROUNDS = 16;
+
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** phpass's own base-64 encoding (little-endian 6-bit groups). */
@@ -29,7 +32,9 @@ function encode64(input: Buffer, count: number): string {
 export function verifyPhpassPortable(password: string, stored: string): boolean {
   if (stored.length !== 34 || !/^\$[PH]\$/.test(stored)) return false;
   const log2 = ITOA64.indexOf(stored[3]!);
-  if (log2 < 7 || log2 > 30) return false;
+  // WordPress writes 2^13 rounds (`$P$B`). A stored cost far above that is no WordPress hash
+  // but a way to stall the event loop (2^30 rounds is half an hour), so it never verifies.
+  if (log2 < 7 || log2 > MAX_PHPASS_LOG2_ROUNDS) return false;
   const salt = stored.slice(4, 12);
   if (salt.length !== 8) return false;
   const secret = Buffer.from(password, 'utf8');
