@@ -4,46 +4,25 @@ import { HttpError } from '../../../errors.js';
 import { denied } from '../../denied.js';
 import { restEndpoint, signedIn, type RestRegistry } from '../../registry.js';
 import { idOf } from '../argReaders.js';
-import { callerCan, forbidden } from '../callerAccess.js';
-import { CONTEXT_ARG, contextOf } from '../resourceContext.js';
+import { callerCan } from '../callerAccess.js';
 import { changesOf, mediaResourceOf } from './changes.js';
 import { authorProblem, invalidId, mediaRef, type MediaAccess } from './mediaAccess.js';
+import { readMediaEndpoint } from './readEndpoint.js';
 import { ID_ARG, WRITE_SPECS } from './specs.js';
 
 /** `/wp/v2/media/{id}`: read, update, delete (no trash) one attachment. */
 export function registerMediaItemRoutes(
   ctx: AppContext,
   registry: RestRegistry,
-  { loadMedia, canRead, parentProblem }: MediaAccess,
+  access: MediaAccess,
 ): void {
+  const { loadMedia, parentProblem } = access;
   registry.register({
     namespace: 'wp/v2',
     tier: 'content',
     route: '/media/(?P<id>[\\d]+)',
     endpoints: [
-      restEndpoint({
-        methods: ['GET'],
-        args: { ...ID_ARG, ...CONTEXT_ARG },
-        permission: async (req) => {
-          const media = await loadMedia(req, idOf(req));
-          if (!media) return invalidId();
-          if (
-            contextOf(req) === 'edit' &&
-            !callerCan(req.auth.user, { capability: 'edit_post', post: mediaRef(media) })
-          )
-            return denied(
-              req,
-              'rest_forbidden_context',
-              'Sorry, you are not allowed to edit this post.',
-            );
-          return (await canRead(req, media)) ? true : forbidden(req);
-        },
-        handler: async (req) => {
-          const media = await loadMedia(req, idOf(req));
-          if (!media) throw invalidId();
-          return { body: await mediaResourceOf(ctx, req, media, contextOf(req)) };
-        },
-      }),
+      readMediaEndpoint(ctx, access),
       restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: { ...ID_ARG, ...WRITE_SPECS },

@@ -2,13 +2,11 @@ import { deletePost, trashPost, updatePost, type PostType } from '../../../../co
 import type { AppContext } from '../../../../context.js';
 import { HttpError } from '../../../errors.js';
 import { restEndpoint, type RestRegistry } from '../../registry.js';
-import { callerCan, forbidden } from '../callerAccess.js';
-import { CONTEXT_ARG, contextOf } from '../resourceContext.js';
+import { callerCan } from '../callerAccess.js';
 import { denied } from '../../denied.js';
 import { idOf } from '../argReaders.js';
 import { REST_BASE } from '../postShape.js';
 import {
-  canReadPost,
   cannotAssignTerms,
   invalidId,
   mayAssignTerms,
@@ -17,6 +15,7 @@ import {
 } from './postAccess.js';
 import { postLoader, postResourceOf } from './postLoading.js';
 import { prepare } from './prepare.js';
+import { readPostEndpoint } from './readEndpoint.js';
 import { ID_ARG, writeArgs } from './specs.js';
 
 /** `/wp/v2/posts/{id}` (or pages): read, update, trash or delete one. */
@@ -25,47 +24,14 @@ export function registerPostItemRoutes(
   registry: RestRegistry,
   type: PostType,
 ): void {
-  const { loadPost, requirePost } = postLoader(ctx, type);
+  const loader = postLoader(ctx, type);
+  const { loadPost, requirePost } = loader;
   registry.register({
     namespace: 'wp/v2',
     tier: 'content',
     route: `/${REST_BASE[type]}/(?P<id>[\\d]+)`,
     endpoints: [
-      restEndpoint({
-        methods: ['GET'],
-        args: {
-          ...ID_ARG,
-          ...CONTEXT_ARG,
-          password: {
-            type: 'string',
-            description: 'The password for the post if it is password protected.',
-          },
-        },
-        permission: async (req) => {
-          const post = await loadPost(req, idOf(req));
-          if (!post) return invalidId();
-          const user = req.auth.user;
-          if (
-            contextOf(req) === 'edit' &&
-            !callerCan(user, { capability: 'edit_post', post: postRef(post) })
-          )
-            return denied(
-              req,
-              'rest_forbidden_context',
-              'Sorry, you are not allowed to edit this post.',
-            );
-          const password = req.args.password;
-          if (typeof password === 'string' && password !== '' && password !== post.password)
-            return new HttpError(403, 'rest_post_incorrect_password', 'Incorrect post password.');
-          return canReadPost(user, post) ? true : forbidden(req);
-        },
-        handler: async (req) => {
-          const post = await requirePost(req);
-          const unlocked =
-            typeof req.args.password === 'string' && req.args.password === post.password;
-          return { body: await postResourceOf(ctx, req, post, contextOf(req), unlocked) };
-        },
-      }),
+      readPostEndpoint(ctx, loader),
       restEndpoint({
         methods: ['POST', 'PUT', 'PATCH'],
         args: { ...ID_ARG, ...writeArgs(type) },
