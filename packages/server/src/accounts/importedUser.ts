@@ -1,22 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import type { Role } from './roles.js';
+import type { User } from './users.js';
 
-export interface ImportedUser {
-  login: string;
-  email: string;
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  nickname: string;
-  description: string;
-  url: string;
-  role: Role;
-  /** Kept as WordPress wrote it (phpass, `$wp$2y$`, bcrypt): replaced at the next sign-in. */
-  passwordHash: string;
-  registered: number;
-  emailVerifiedAt: number | null;
-}
+/**
+ * A user as read from WordPress: every field of a Latchkey user but those Latchkey assigns. The
+ * password hash is kept as WordPress wrote it (phpass, `$wp$2y$`, bcrypt) and replaced at the
+ * next sign-in.
+ */
+export type ImportedUser = Omit<User, 'id' | 'disabled' | 'credentialsVersion'>;
 
 /**
  * Inserts a user brought over by `import-wordpress`. The caller (inside its transaction) has

@@ -84,3 +84,12 @@ export const stringList = (value: unknown): string[] | undefined =>
 /** A string argument without NUL, or undefined. */
 export const stringArg = (req: RestRequest, name: string): string | undefined =>
   typeof req.args[name] === 'string' ? withoutNul(req.args[name]) : undefined;
+
+/** DELETE's `force` on posts, pages and media: WordPress trashes unless asked not to. */
+export const FORCE_DELETE_ARG = {
+  force: {
+    type: 'boolean',
+    default: false,
+    description: 'Whether to bypass Trash and force deletion.',
+  },
+} as const satisfies ArgSpecs;

@@ -3,7 +3,7 @@ import type { AppContext } from '../../../../context.js';
 import { HttpError } from '../../../errors.js';
 import { denied } from '../../denied.js';
 import { restEndpoint, signedIn, type RestRegistry } from '../../registry.js';
-import { idOf } from '../argReaders.js';
+import { idOf, FORCE_DELETE_ARG } from '../argReaders.js';
 import { callerCan } from '../callerAccess.js';
 import { changesOf, mediaResourceOf } from './changes.js';
 import { authorProblem, invalidId, mediaRef, type MediaAccess } from './mediaAccess.js';
@@ -49,11 +49,7 @@ export function registerMediaItemRoutes(
         methods: ['DELETE'],
         args: {
           ...ID_ARG,
-          force: {
-            type: 'boolean',
-            default: false,
-            description: 'Whether to bypass Trash and force deletion.',
-          },
+          ...FORCE_DELETE_ARG,
         },
         permission: async (req) => {
           const media = await loadMedia(req, idOf(req));

@@ -4,7 +4,7 @@ import { HttpError } from '../../../errors.js';
 import { restEndpoint, type RestRegistry } from '../../registry.js';
 import { callerCan } from '../callerAccess.js';
 import { denied } from '../../denied.js';
-import { idOf } from '../argReaders.js';
+import { idOf, FORCE_DELETE_ARG } from '../argReaders.js';
 import { REST_BASE } from '../postShape.js';
 import {
   cannotAssignTerms,
@@ -56,11 +56,7 @@ export function registerPostItemRoutes(
         methods: ['DELETE'],
         args: {
           ...ID_ARG,
-          force: {
-            type: 'boolean',
-            default: false,
-            description: 'Whether to bypass Trash and force deletion.',
-          },
+          ...FORCE_DELETE_ARG,
         },
         permission: async (req) => {
           const post = await loadPost(req, idOf(req));
