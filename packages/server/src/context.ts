@@ -9,6 +9,7 @@ import type { Limiters } from './rate-limit/index.js';
 import type { Database, Dialect } from './store/index.js';
 import type { TwoFactor } from './two-factor/index.js';
 import type { Metrics } from './metrics.js';
+import type { InvalidationBus } from './invalidation/index.js';
 
 /** Everything a request handler may reach; built once at start. */
 export interface AppContext {
@@ -26,6 +27,12 @@ export interface AppContext {
   /** Audit events from the API hot path, written in batches. */
   auditBuffer: AuditBuffer;
   twoFactor: TwoFactor;
+  /**
+   * Announce every change that can invalidate a credential (user password, email, login, role,
+   * disabled; application password revoked; settings): `await ctx.invalidation.userChanged(id)`
+   * after the write and before the response. Empties the credential cache on every node.
+   */
+  invalidation: InvalidationBus;
   /** The clock, injectable so tests can move time without sleeping. */
   now(): number;
 }

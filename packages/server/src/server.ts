@@ -16,6 +16,7 @@ import { createLimiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
 import { openStore, type Store } from './store/index.js';
 import { mailExpiryNotices } from './app-passwords/index.js';
+import { createLocalBus } from './invalidation/index.js';
 
 export interface LatchkeyOptions {
   now?: () => number;
@@ -89,6 +90,7 @@ export async function createLatchkey(
     metrics: createMetrics(),
     lastUsed: new LastUsedTracker(),
     auditBuffer: new AuditBuffer(),
+    invalidation: createLocalBus(),
     twoFactor: createTwoFactor({
       db: store.db,
       keys,

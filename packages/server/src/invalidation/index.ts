@@ -1,0 +1,2 @@
+export type { Invalidation, InvalidationBus } from './types.js';
+export { createLocalBus } from './local.js';
