@@ -25,6 +25,7 @@ export {
   verifyAndUpgradeAccountPassword,
   burnVerificationTime,
   MAX_PASSWORD_LENGTH,
+  UNUSABLE_PASSWORD_HASH,
 } from './passwordHash.js';
 export { isLegacyAccountHash } from './legacyPasswordHash.js';
 export { AccountError } from './errors.js';
@@ -44,6 +45,10 @@ export {
   updateUser,
   setUserPassword,
   setUserDisabled,
+  setUserEmail,
+  markEmailVerified,
+  assertEmailAvailable,
+  hasUsablePassword,
   deleteUser,
   toUser,
   type User,

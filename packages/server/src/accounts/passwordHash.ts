@@ -14,6 +14,12 @@ const PARAMS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } 
 
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/**
+ * The stored hash of an account that has no password yet (invited or registered, SPEC §12). No
+ * hash function produces it, so no password ever verifies against it.
+ */
+export const UNUSABLE_PASSWORD_HASH = '!unset';
+
 export function hashAccountPassword(password: string): Promise<string> {
   return hash(password, PARAMS);
 }
@@ -32,7 +38,12 @@ export async function verifyAccountPassword(
     ]);
     return ok;
   }
-  if (!storedHash.startsWith('$argon2')) return false;
+  if (!storedHash.startsWith('$argon2')) {
+    // An account without a password answers as slowly as one with a wrong password: the
+    // sign-in form must not tell which accounts are still waiting for their first password.
+    await burnVerificationTime(password);
+    return false;
+  }
   try {
     return await verify(storedHash, password);
   } catch {

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { UsersTable } from '../store/schema.js';
 import { AccountError } from './errors.js';
-import { hashAccountPassword } from './passwordHash.js';
+import { UNUSABLE_PASSWORD_HASH, hashAccountPassword } from './passwordHash.js';
 import { isRole, type Role } from './roles.js';
 import { isValidEmail, isValidLogin, passwordProblem } from './validation.js';
 
@@ -47,7 +47,11 @@ export function toUser(row: Selectable<UsersTable>): User {
 export interface NewUser {
   login: string;
   email: string;
-  password: string;
+  /**
+   * null: the account gets no usable password (an invitation or a registration, SPEC §12); the
+   * person sets one through a mailed link.
+   */
+  password: string | null;
   role: Role | string;
   displayName?: string;
   firstName?: string;
@@ -75,10 +79,11 @@ export async function createUser(
     throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
   if (!isRole(input.role))
     throw new AccountError('invalid_role', `Unknown role ${JSON.stringify(input.role)}.`);
-  const problem = passwordProblem(input.password);
+  const problem = input.password === null ? null : passwordProblem(input.password);
   if (problem) throw new AccountError('invalid_password', problem);
   await assertUnique(db, login, email, null);
-  const passwordHash = await hashAccountPassword(input.password);
+  const passwordHash =
+    input.password === null ? UNUSABLE_PASSWORD_HASH : await hashAccountPassword(input.password);
   try {
     const row = await db
       .insertInto('users')
@@ -284,6 +289,62 @@ export async function setUserPassword(
     }))
     .where('id', '=', userId)
     .execute();
+}
+
+/** Whether the account has a password at all (invited and registered accounts start without). */
+export function hasUsablePassword(user: Pick<User, 'passwordHash'>): boolean {
+  return user.passwordHash !== UNUSABLE_PASSWORD_HASH;
+}
+
+/**
+ * Moves the account to an address its owner proved to hold (the confirmation link mailed there)
+ * or an administrator chose: verified when proved, unverified otherwise. The credentials version
+ * is bumped: the address is where resets and the second-factor fallback go.
+ */
+export async function setUserEmail(
+  db: Kysely<Database>,
+  user: User,
+  email: string,
+  verifiedAt: number | null,
+): Promise<User> {
+  const next = email.trim();
+  if (!isValidEmail(next))
+    throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
+  await assertUnique(db, null, next, user.id);
+  await db
+    .updateTable('users')
+    .set((eb) => ({
+      email: next,
+      email_key: next.toLowerCase(),
+      email_verified_at: verifiedAt,
+      credentials_version: eb('credentials_version', '+', 1),
+    }))
+    .where('id', '=', user.id)
+    .execute();
+  return (await findUserById(db, user.id))!;
+}
+
+/** Marks the address verified (a set-password link mailed to it was used). */
+export async function markEmailVerified(
+  db: Kysely<Database>,
+  userId: number,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ email_verified_at: now })
+    .where('id', '=', userId)
+    .where('email_verified_at', 'is', null)
+    .execute();
+}
+
+/** Throws `existing_user_email` when another account holds the address. */
+export function assertEmailAvailable(
+  db: Kysely<Database>,
+  email: string,
+  exceptId: number | null,
+): Promise<void> {
+  return assertUnique(db, null, email, exceptId);
 }
 
 export async function setUserDisabled(

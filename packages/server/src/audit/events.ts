@@ -25,6 +25,16 @@ export const AUDIT_EVENTS = [
   'user.disabled',
   'user.enabled',
   'user.deleted',
+  'user.profile_changed',
+  'user.invited',
+  'user.invitation_cancelled',
+  'user.registered',
+  'password.reset_requested',
+  'password.reset',
+  'password.set',
+  'email.change_requested',
+  'email.change_cancelled',
+  'email.changed',
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

@@ -14,6 +14,8 @@ export interface Keys {
   csrf: Buffer;
   /** Keyed hashes of short-lived codes and challenges (login challenges, email and recovery codes). */
   codes: Buffer;
+  /** Keyed hashes of the single-use links mailed to people (reset, invitation, email change). */
+  accountLinks: Buffer;
   /** AES-256-GCM key for secrets that must be readable again (TOTP seeds). */
   secretBox: Buffer;
 }
@@ -25,6 +27,7 @@ export function deriveKeys(installationKey: Buffer): Keys {
     sessionToken: derive('session-token'),
     csrf: derive('csrf'),
     codes: derive('codes'),
+    accountLinks: derive('account-links'),
     secretBox: derive('secret-box'),
   };
 }

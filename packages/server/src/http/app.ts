@@ -15,6 +15,7 @@ import { HttpError, toHttpError } from './errors.js';
 import { html } from './html.js';
 import { SITE_CSS, SITE_JS } from './layout.js';
 import { registerAccountPages } from './pages/account/index.js';
+import { registerAccountLinkPages } from './pages/accountLinks/index.js';
 import { registerAdminUserPages } from './pages/adminUsers/index.js';
 import { registerAdminSettingsPages } from './pages/adminSettings.js';
 import { registerApplicationPasswordPages } from './pages/appPasswords/index.js';
@@ -221,6 +222,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   // Pages
   registerHomePage(app, ctx);
   registerSignInPages(app, ctx);
+  registerAccountLinkPages(app, ctx);
   registerTwoFactorSignIn(app, ctx);
   registerTwoFactorPages(app, ctx);
   registerAccountPages(app, ctx);

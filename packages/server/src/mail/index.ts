@@ -5,4 +5,12 @@ export {
   applicationPasswordCreated,
   plainMessage,
   type ApplicationPasswordCreatedMail,
+  emailChangeMail,
+  emailChangedMail,
+  invitationMail,
+  passwordResetDoneMail,
+  passwordResetMail,
+  registrationAttemptMail,
+  registrationMail,
+  type AccountMailBase,
 } from './templates/index.js';

@@ -10,4 +10,5 @@ export {
   signInWaitSeconds,
   ACCOUNT_FAILURES_PER_HOUR,
   ADDRESS_FAILURES_PER_WINDOW,
+  ACCOUNT_MAILS_PER_HOUR,
 } from './policies.js';

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLimiters, type Limiters } from './limiters.js';
-import { ACCOUNT_FAILURES_PER_HOUR, ADDRESS_FAILURES_PER_WINDOW } from './policies.js';
+import {
+  ACCOUNT_FAILURES_PER_HOUR,
+  ACCOUNT_MAILS_PER_HOUR,
+  ADDRESS_FAILURES_PER_WINDOW,
+} from './policies.js';
 
 const redisUrl = process.env.REDIS_URL;
 const STORES = [
@@ -115,5 +119,22 @@ describe.each(STORES)('limiters ($name store)', ({ redisUrl }) => {
     if (!elsewhere.allowed) throw new Error('another address is not waiting');
     await elsewhere.abandon();
     for (let i = 0; i < 5; i++) await failOnce(limiters, 'user:1', 'err-2');
+  });
+
+  it('link mails: 3 per account and hour, 30 requests per address and 5 minutes, exactly under a burst', async () => {
+    const limiters = await fresh();
+    const account = await Promise.all(
+      Array.from({ length: 10 }, () => limiters.accountMail.account('user:9')),
+    );
+    expect(account.filter((d) => d.allowed)).toHaveLength(ACCOUNT_MAILS_PER_HOUR);
+    const refused = account.find((d) => !d.allowed);
+    expect(refused && !refused.allowed && refused.retryAfterSeconds).toBeGreaterThan(3000);
+    expect((await limiters.accountMail.account('user:10')).allowed).toBe(true);
+    const address = await Promise.all(
+      Array.from({ length: 40 }, () => limiters.accountMail.address('203.0.113.5')),
+    );
+    expect(address.filter((d) => d.allowed)).toHaveLength(ADDRESS_FAILURES_PER_WINDOW);
+    // A bucket of its own: sign-in from that address is not touched.
+    expect((await limiters.credentialFailures.check('203.0.113.5')).allowed).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import {
 } from 'rate-limiter-flexible';
 import {
   ACCOUNT_FAILURES_PER_HOUR,
+  ACCOUNT_MAILS_PER_HOUR,
   ADDRESS_FAILURES_PER_WINDOW,
   ADDRESS_WINDOW_SECONDS,
   SIGN_IN_FREE_FAILURES,
@@ -51,6 +52,16 @@ export interface Limiters {
   credentialFailures: {
     check(addressKey: string): Promise<LimitDecision>;
     recordFailure(addressKey: string): Promise<LimitDecision>;
+  };
+  /**
+   * The forms that send a person a link (lost password, registration; SPEC §12). `address`
+   * counts every request from one client address (§7's 30 per 5 minutes, a bucket of its own so
+   * that it never locks anyone out of signing in); `account` counts the mails one account is
+   * sent (3 per hour), whoever asked. Each is one atomic consume.
+   */
+  accountMail: {
+    address(addressKey: string): Promise<LimitDecision>;
+    account(accountKey: string): Promise<LimitDecision>;
   };
   store: 'memory' | 'redis';
   close(): Promise<void>;
@@ -161,8 +172,28 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
     };
   };
 
+  const mailAddress = make(
+    'account-mail-address',
+    ADDRESS_FAILURES_PER_WINDOW,
+    ADDRESS_WINDOW_SECONDS,
+  );
+  const mailAccount = make('account-mail', ACCOUNT_MAILS_PER_HOUR, 3600);
+  const consumeOrWait = async (
+    limiter: RateLimiterAbstract,
+    key: string,
+  ): Promise<LimitDecision> => {
+    const result = await tryConsume(limiter, key);
+    return result.ok
+      ? { allowed: true }
+      : { allowed: false, retryAfterSeconds: seconds(result.res) };
+  };
+
   return {
     store: redis ? 'redis' : 'memory',
+    accountMail: {
+      address: (addressKey) => consumeOrWait(mailAddress, addressKey),
+      account: (accountKey) => consumeOrWait(mailAccount, accountKey),
+    },
     signIn: {
       async begin(accountKey, addressKey) {
         const pair = `${accountKey}|${addressKey}`;

@@ -14,3 +14,6 @@ export function signInWaitSeconds(failures: number): number {
 export const ACCOUNT_FAILURES_PER_HOUR = 100;
 export const ADDRESS_FAILURES_PER_WINDOW = 30;
 export const ADDRESS_WINDOW_SECONDS = 300;
+
+/** SPEC §12: mails with a single-use link (reset, set-password) per account and hour. */
+export const ACCOUNT_MAILS_PER_HOUR = 3;

@@ -17,6 +17,10 @@ export interface SiteSettings {
   xmlrpcEnabled: boolean;
   /** XML-RPC accepts the account password of users without two-factor (else only APs). */
   xmlrpcAccountPasswords: boolean;
+  /** Anyone may register at /register (SPEC §12; WordPress's `users_can_register`). */
+  usersCanRegister: boolean;
+  /** The role of a registered account (WordPress's `default_role`); never administrator. */
+  defaultRole: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
@@ -29,6 +33,8 @@ export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   requiredTwoFactorRoles: [],
   xmlrpcEnabled: true,
   xmlrpcAccountPasswords: true,
+  usersCanRegister: false,
+  defaultRole: 'subscriber',
 });
 
 /** Read on most requests: kept for a moment, dropped on every write (other nodes see it within the TTL). */

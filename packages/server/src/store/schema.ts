@@ -139,6 +139,24 @@ export interface AuthorizeCodesTable {
   expires: number;
 }
 
+/** Single-use links mailed to people (SPEC §12), stored as keyed hashes of their tokens. */
+export interface AccountLinksTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  /** `reset` | `invite` | `register` | `email_change`. */
+  purpose: string;
+  /** The address an `email_change` link moves the account to. */
+  new_email: string | null;
+  created: number;
+  expires: number;
+  used_at: number | null;
+  /** Set when a newer link of the same kind, or a cancellation, replaced this one. */
+  voided_at: number | null;
+  /** Who asked for it (the client address), for the mail and the audit trail. */
+  ip: Generated<string>;
+}
+
 export interface AppIdBlocksTable {
   app_id: string;
   blocked_by: number | null;
@@ -230,6 +248,7 @@ export interface Database {
   application_passwords: ApplicationPasswordsTable;
   app_id_blocks: AppIdBlocksTable;
   authorize_codes: AuthorizeCodesTable;
+  account_links: AccountLinksTable;
   user_two_factor: UserTwoFactorTable;
   backup_codes: BackupCodesTable;
   webauthn_credentials: WebauthnCredentialsTable;

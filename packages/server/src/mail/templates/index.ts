@@ -3,3 +3,13 @@ export {
   type ApplicationPasswordCreatedMail,
 } from './applicationPasswordCreated.js';
 export { plainMessage } from './plainMessage.js';
+export {
+  emailChangeMail,
+  emailChangedMail,
+  invitationMail,
+  passwordResetDoneMail,
+  passwordResetMail,
+  registrationAttemptMail,
+  registrationMail,
+  type AccountMailBase,
+} from './accountLinkMails.js';

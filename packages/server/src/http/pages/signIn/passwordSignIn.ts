@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { safeRedirectTarget, signInWithPassword } from '../../../sessions/index.js';
+import { readSettings } from '../../../settings/index.js';
 import { addressLimitKey, clientIp } from '../../clientAddress.js';
 import { assertFormCsrf, sessionOf } from '../../browserAuth.js';
 import type { AppContext } from '../../../context.js';
@@ -11,6 +12,9 @@ import { afterPasswordStep } from './signInSteps.js';
 const SIGN_IN_NOTICES = {
   loggedout: 'You are now signed out.',
   password_changed: 'Your password was changed. Sign in with the new one.',
+  password_reset:
+    'Your password was reset and every session was signed out. Sign in with the new one.',
+  password_set: 'Your password is set. Sign in with it.',
 };
 
 interface SignInForm {
@@ -28,12 +32,13 @@ export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): v
     const signedIn = await sessionOf(ctx, request);
     if (signedIn && query.reauth === undefined)
       return reply.redirect(redirectTo || '/account', 302);
+    const canRegister = (await readSettings(ctx.db)).usersCanRegister;
     return sendPage(
       ctx,
       request,
       reply,
       { title: 'Sign in', flash: noticeFor(query.notice, SIGN_IN_NOTICES), signedIn: undefined },
-      (csrf) => signInForm(csrf, { log: '', redirectTo, remember: false }),
+      (csrf) => signInForm(csrf, { log: '', redirectTo, remember: false, canRegister }),
     );
   });
 
@@ -44,14 +49,15 @@ export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): v
     const pwd = formText(body.pwd);
     const remember = formText(body.rememberme) !== '';
     const redirectTo = safeRedirectTarget(body.redirect_to, ctx.config.siteUrl, '');
-    const again = (status: number, text: string, headers: Record<string, string> = {}) => {
+    const again = async (status: number, text: string, headers: Record<string, string> = {}) => {
       for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+      const canRegister = (await readSettings(ctx.db)).usersCanRegister;
       return sendPage(
         ctx,
         request,
         reply,
         { title: 'Sign in', status, flash: { kind: 'error', text }, signedIn: undefined },
-        (csrf) => signInForm(csrf, { log, redirectTo, remember }),
+        (csrf) => signInForm(csrf, { log, redirectTo, remember, canRegister }),
       );
     };
     if (log === '' || pwd === '')
@@ -90,7 +96,7 @@ export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): v
 
 function signInForm(
   csrf: string,
-  values: { log: string; redirectTo: string; remember: boolean },
+  values: { log: string; redirectTo: string; remember: boolean; canRegister: boolean },
 ): Html {
   return html` <h1>Sign in</h1>
       <form class="stack" method="post" action="/login" id="loginform">
@@ -121,5 +127,9 @@ function signInForm(
           Remember me for 14 days</label
         >
         <button type="submit" name="wp-submit">Sign in</button>
-      </form>`;
+      </form>
+      <p id="nav">
+        <a href="/login/lost-password" id="lost-password">Lost your password?</a>
+        ${values.canRegister ? html` · <a href="/register" id="register">Register</a>` : ''}
+      </p>`;
 }

@@ -1,0 +1,21 @@
+export {
+  LINK_LIFETIME_MS,
+  PASSWORD_PURPOSES,
+  findLink,
+  issueLink,
+  spendLink,
+  voidLinks,
+  type AccountLink,
+  type LinkPurpose,
+  type LinkState,
+} from './links.js';
+export { type AccountLinkDeps, type LinkOrigin } from './deps.js';
+export {
+  SET_PASSWORD_PATH,
+  checkPasswordLink,
+  mailPasswordLink,
+  requestPasswordReset,
+  setPasswordWithLink,
+  type PasswordLinkCheck,
+  type SetPasswordResult,
+} from './passwordLinks.js';
