@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { LastUsedTracker } from './app-passwords/index.js';
+import type { CredentialCache, LastUsedTracker } from './app-passwords/index.js';
 import type { AuditBuffer } from './audit/index.js';
 import type { Config } from './config/index.js';
 import type { Keys } from './crypto/index.js';
@@ -33,6 +33,8 @@ export interface AppContext {
    * after the write and before the response. Empties the credential cache on every node.
    */
   invalidation: InvalidationBus;
+  /** Verified application passwords for a few seconds (emptied through `invalidation`). */
+  credentialCache: CredentialCache;
   /** The clock, injectable so tests can move time without sleeping. */
   now(): number;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { bootstrapAdministrator } from './accounts/index.js';
-import { LastUsedTracker } from './app-passwords/index.js';
+import { CredentialCache, LastUsedTracker } from './app-passwords/index.js';
 import { AuditBuffer } from './audit/index.js';
 import { readSettings } from './settings/index.js';
 import { createTwoFactor } from './two-factor/index.js';
@@ -12,11 +12,16 @@ import type { AppContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { createLogger } from './logger.js';
 import { createMailer, mailFromAddress } from './mail/index.js';
-import { createLimiters } from './rate-limit/index.js';
+import { createLimiters, type Limiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
 import { openStore, type Store } from './store/index.js';
 import { mailExpiryNotices } from './app-passwords/index.js';
-import { createLocalBus } from './invalidation/index.js';
+import {
+  createInvalidationBus,
+  watchCredentialWrites,
+  type InvalidationBus,
+} from './invalidation/index.js';
+import { forgetCachedSettings } from './settings/index.js';
 
 export interface LatchkeyOptions {
   now?: () => number;
@@ -53,7 +58,9 @@ export async function createLatchkey(
   const logger = createLogger(config.logLevel, options.logDestination);
   const keys = deriveKeys(loadInstallationKey(config.dataDir, config.secret));
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let limiters;
+  let limiters: Limiters | undefined;
+  let invalidation: InvalidationBus;
+  const prefix = options.rateLimitPrefix ?? 'latchkey';
   try {
     await store.migrate();
     const admin = await bootstrapAdministrator(store.db, config.adminPassword, now());
@@ -64,14 +71,30 @@ export async function createLatchkey(
       );
     } else if (admin.created)
       logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');
-    limiters = await createLimiters({
+    limiters = await createLimiters({ redisUrl: config.redisUrl, prefix });
+    invalidation = await createInvalidationBus({
       redisUrl: config.redisUrl,
-      prefix: options.rateLimitPrefix ?? 'latchkey',
+      databaseUrl: config.databaseUrl,
+      prefix,
+      logger,
     });
   } catch (error) {
+    await limiters?.close();
     await store.close();
     throw error;
   }
+  const credentialCache = new CredentialCache();
+  invalidation.subscribe((change) => {
+    credentialCache.forget(change.kind === 'user' ? change.userId : undefined);
+    if (change.kind === 'all') forgetCachedSettings();
+  });
+  // Every statement that changes what a cached credential is made of announces itself (and
+  // waits for every node) before the code that ran it goes on: see invalidation/writeWatcher.
+  const db = store.db.withPlugin(
+    watchCredentialWrites(invalidation, (err) =>
+      logger.error({ err }, 'announcing a credential change failed'),
+    ),
+  );
 
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -81,7 +104,7 @@ export async function createLatchkey(
   });
   const ctx: AppContext = {
     config,
-    db: store.db,
+    db,
     dialect: store.dialect,
     keys,
     limiters,
@@ -90,27 +113,28 @@ export async function createLatchkey(
     metrics: createMetrics(),
     lastUsed: new LastUsedTracker(),
     auditBuffer: new AuditBuffer(),
-    invalidation: createLocalBus(),
+    invalidation,
+    credentialCache,
     twoFactor: createTwoFactor({
-      db: store.db,
+      db,
       keys,
       mailer,
       now,
       siteUrl: () => config.siteUrl,
-      siteName: async () => (await readSettings(store.db)).title,
-      emailFallback: async () => (await readSettings(store.db)).emailFallback,
+      siteName: async () => (await readSettings(db)).title,
+      emailFallback: async () => (await readSettings(db)).emailFallback,
     }),
     now,
   };
   const app = await buildHttpApp(ctx);
   const sweep = async () => {
     const [sessionsPurged, expiryNotices] = await Promise.all([
-      purgeExpiredSessions(store.db, now()).catch((err: unknown) => {
+      purgeExpiredSessions(db, now()).catch((err: unknown) => {
         logger.warn({ err }, 'session sweep failed');
         return 0;
       }),
       mailExpiryNotices({
-        db: store.db,
+        db,
         mailer,
         logger,
         siteUrl: config.siteUrl,
@@ -126,8 +150,8 @@ export async function createLatchkey(
   sweeper.unref();
   /** Last-used data and hot-path audit events reach the store at most this late. */
   const flush = async () => {
-    await ctx.lastUsed.flush(store.db);
-    await ctx.auditBuffer.flush(store.db);
+    await ctx.lastUsed.flush(db);
+    await ctx.auditBuffer.flush(db);
   };
   const flusher = setInterval(() => {
     flush().catch((err: unknown) => logger.warn({ err }, 'flushing last-used data failed'));
@@ -137,7 +161,8 @@ export async function createLatchkey(
   return {
     app,
     ctx,
-    store,
+    // The handle everything here uses, credential-write announcements included.
+    store: { ...store, db },
     async listen() {
       return app.listen({ host: config.host, port: config.port });
     },
@@ -150,6 +175,7 @@ export async function createLatchkey(
       await mailer.close();
       await flush().catch((err: unknown) => logger.error({ err }, 'final flush failed'));
       await limiters.close();
+      await invalidation.close();
       await store.close();
     },
   };

@@ -31,6 +31,11 @@ export {
 } from './blocks.js';
 export { LastUsedTracker } from './lastUsed.js';
 export {
+  CredentialCache,
+  CREDENTIAL_CACHE_TTL_MS,
+  type CachedCredential,
+} from './credentialCache.js';
+export {
   verifyApplicationPassword,
   type ApplicationPasswordCheck,
 } from './verifyApplicationPassword.js';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { findUserByLoginOrEmail, toUser, type User } from '../accounts/index.js';
 import type { Database } from '../store/index.js';
+import type { CredentialCache } from './credentialCache.js';
 import { normalizePresentedPassword } from './format.js';
 import { hashApplicationPassword, verifyLegacyHash } from './hash.js';
 import {
@@ -73,7 +74,8 @@ function judge(
 }
 
 /**
- * The hot path. One indexed read by (login, hash) for the hash format Latchkey writes; it costs
+ * The hot path. With a cache, a credential verified in the last few seconds is answered from
+ * memory (see CredentialCache for what empties it). Otherwise one indexed read by (login, hash) for the hash format Latchkey writes; it costs
  * the same with one password or a thousand, and writes nothing. Only when that misses are the
  * user's imported legacy hashes (salted, so not indexable) tried, and a match is re-hashed.
  */
@@ -81,10 +83,28 @@ export async function verifyApplicationPassword(
   db: Kysely<Database>,
   credentials: { login: string; password: string },
   now: number,
+  cache?: CredentialCache,
 ): Promise<ApplicationPasswordCheck> {
   const password = normalizePresentedPassword(credentials.password);
   const key = credentials.login.trim().toLowerCase();
   if (password === '' || key === '' || key.length > 254) return { ok: false, reason: 'invalid' };
+  if (!cache) return verifyInStore(db, key, password, now);
+  // A warm credential is answered from memory: no hashing of the password, no store read.
+  const cacheKey = cache.keyOf(key, password);
+  const hit = cache.get(cacheKey, now);
+  if (hit) return judge({ ...hit, blocked: false }, now);
+  const epoch = cache.epoch;
+  const result = await verifyInStore(db, key, password, now);
+  if (result.ok) cache.set(cacheKey, { user: result.user, record: result.record }, epoch, now);
+  return result;
+}
+
+async function verifyInStore(
+  db: Kysely<Database>,
+  key: string,
+  password: string,
+  now: number,
+): Promise<ApplicationPasswordCheck> {
   const hash = hashApplicationPassword(password);
   const found =
     (await lookup(db, 'login_key', key, hash)) ??

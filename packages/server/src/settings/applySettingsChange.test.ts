@@ -157,6 +157,7 @@ describe.each(STORES)('applySettingsChange, SPEC §6.2, §6.4, §10 ($name)', (k
   const change = (input: Partial<Record<SettingName, unknown>>, { hasSecondFactor = false } = {}) =>
     applySettingsChange({
       db: db(),
+      invalidation: { everythingChanged: async () => {} },
       actor: admin,
       actorUsesTwoFactor: async () => hasSecondFactor,
       input,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ROLE_NAMES, isRole, type Role, type User } from '../accounts/index.js';
 import { recordAuditEvent } from '../audit/index.js';
 import type { Database } from '../store/index.js';
+import type { InvalidationBus } from '../invalidation/index.js';
 import { readSettings, writeSettings, type SiteSettings } from './index.js';
 import { LatchkeyError } from '../errors/index.js';
 
@@ -159,6 +160,8 @@ export function validateSettingsChange(input: Partial<Record<SettingName, unknow
 
 export interface SettingsChangeRequest {
   db: Kysely<Database>;
+  /** Where the change is announced so that every node drops the settings it holds. */
+  invalidation: Pick<InvalidationBus, 'everythingChanged'>;
   actor: User;
   /** Whether the acting user has a second factor (the required-two-factor rule). */
   actorUsesTwoFactor: () => Promise<boolean>;
@@ -220,6 +223,9 @@ export async function applySettingsChange(
     after[name] = changes[key];
   }
   await writeSettings(db, write);
+  // The rows' statements announced the change before their transaction committed; once more
+  // now, so no node can keep what it re-read in between (SPEC §11: before the response).
+  await request.invalidation.everythingChanged();
   await recordAuditEvent(
     db,
     {

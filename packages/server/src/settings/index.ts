@@ -37,9 +37,18 @@ export const DEFAULT_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   defaultRole: 'subscriber',
 });
 
-/** Read on most requests: kept for a moment, dropped on every write (other nodes see it within the TTL). */
-const CACHE_TTL_MS = 2000;
-const cache = new WeakMap<object, { at: number; value: SiteSettings }>();
+/**
+ * Read on most requests, so kept in memory. Every settings write empties it on every node
+ * through the invalidation bus (`forgetCachedSettings`), and entries lapse after a few seconds
+ * in any case, so a node that missed an announcement is never wrong for longer than that.
+ */
+const CACHE_TTL_MS = 5000;
+let cache = new WeakMap<object, { at: number; value: SiteSettings }>();
+
+/** Drops the settings every store handle holds, so the next read goes to the store. */
+export function forgetCachedSettings(): void {
+  cache = new WeakMap();
+}
 
 export async function readSettings(db: Kysely<Database>): Promise<SiteSettings> {
   const hit = cache.get(db);
@@ -71,7 +80,7 @@ export async function writeSettings(
   changes: Partial<SiteSettings>,
 ): Promise<void> {
   await db.transaction().execute((tx) => writeSettingRows(tx, changes));
-  cache.delete(db);
+  forgetCachedSettings();
 }
 
 /**

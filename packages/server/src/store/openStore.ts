@@ -5,6 +5,7 @@ import type BetterSqlite3Type from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type PgType from 'pg';
 import { migrationProvider } from './migrations/index.js';
+import { cachePreparedStatements } from './statementCache.js';
 import type { Database } from './schema.js';
 
 // Each driver is loaded only by the dialect that uses it (both are CommonJS, so a synchronous
@@ -16,6 +17,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Statements sent to the store since it was opened (every query Kysely runs, migrations
+   * included): what the tests read to prove that a warm request touches no store at all.
+   */
+  statementCount(): number;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -29,6 +35,10 @@ export interface StoreOptions {
 export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
   let db: Kysely<Database>;
   let dialect: Dialect;
+  let statements = 0;
+  const count = () => {
+    statements++;
+  };
   if (databaseUrl) {
     dialect = 'postgres';
     const pg = require('pg') as typeof PgType;
@@ -41,7 +51,7 @@ export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
           oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
       } as PgType.CustomTypesConfig,
     });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: count });
   } else {
     dialect = 'sqlite';
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -51,11 +61,15 @@ export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: cachePreparedStatements(sqlite) }),
+      log: count,
+    });
   }
   return {
     db,
     dialect,
+    statementCount: () => statements,
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
       const { error, results } = await migrator.migrateToLatest();

@@ -63,7 +63,12 @@ export class XmlRpcLogin {
 
     let expired = false;
     if (login !== '' && password !== '' && (await client.applicationPasswordsAvailable())) {
-      const result = await verifyApplicationPassword(ctx.db, { login, password }, now);
+      const result = await verifyApplicationPassword(
+        ctx.db,
+        { login, password },
+        now,
+        ctx.credentialCache,
+      );
       if (result.ok) {
         if (settings.applicationPasswordsDisabledRoles.includes(result.user.role))
           return this.fail(false);

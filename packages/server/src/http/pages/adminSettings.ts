@@ -56,6 +56,7 @@ export function registerAdminSettingsPages(app: FastifyInstance, ctx: AppContext
     try {
       const result = await applySettingsChange({
         db: ctx.db,
+        invalidation: ctx.invalidation,
         actor: signedIn.user,
         actorUsesTwoFactor: () => ctx.twoFactor.usesTwoFactor(signedIn.user),
         input,

@@ -69,7 +69,7 @@ export async function resolveRestAuth(
     const limit = await ctx.limiters.credentialFailures.check(addressKey);
     if (!limit.allowed) throw tooManyFailures(limit.retryAfterSeconds);
     const now = ctx.now();
-    const result = await verifyApplicationPassword(ctx.db, basic, now);
+    const result = await verifyApplicationPassword(ctx.db, basic, now, ctx.credentialCache);
     if (!result.ok) {
       const counted = await ctx.limiters.credentialFailures.recordFailure(addressKey);
       ctx.auditBuffer.credentialFailure(ip, String(request.headers['user-agent'] ?? ''), now);

@@ -73,6 +73,7 @@ export function registerSettingsRoutes(ctx: AppContext, registry: RestRegistry):
           for (const name of SETTING_NAMES) if (name in req.args) input[name] = req.args[name];
           const result = await applySettingsChange({
             db: ctx.db,
+            invalidation: ctx.invalidation,
             actor,
             actorUsesTwoFactor: () => ctx.twoFactor.usesTwoFactor(actor),
             input,

@@ -161,6 +161,7 @@ async function setOptions(call: AuthenticatedCall, options: XmlRpcStruct): Promi
   try {
     await applySettingsChange({
       db: ctx.db,
+      invalidation: ctx.invalidation,
       actor: principal.user,
       actorUsesTwoFactor: () => ctx.twoFactor.usesTwoFactor(principal.owner),
       input,
