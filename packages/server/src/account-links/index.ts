@@ -19,3 +19,22 @@ export {
   type PasswordLinkCheck,
   type SetPasswordResult,
 } from './passwordLinks.js';
+export { registerAccount, registrationRole, type RegistrationResult } from './registration.js';
+export {
+  cancelInvitation,
+  inviteUser,
+  listInvitations,
+  openInvitationOf,
+  type OpenInvitation,
+} from './invitations.js';
+export {
+  CONFIRM_EMAIL_PATH,
+  cancelEmailChange,
+  checkEmailChangeLink,
+  confirmEmailChange,
+  notifyOldAddress,
+  pendingEmailChange,
+  requestEmailChange,
+  type EmailChangeResult,
+  type EmailLinkCheck,
+} from './emailChange.js';

@@ -30,7 +30,8 @@ const HELP = `latchkey: authentication server for APIs
 Usage:
   latchkey serve [options]                 run the server (HTTPS with --tls-cert/--tls-key)
   latchkey migrate [options]               apply database migrations
-  latchkey user create <login> --email E [--role R] [--password P] [--display-name N] [--email-verified]
+  latchkey user create <login> --email E [--role R] [--password P | --invite] [--display-name N] [--email-verified]
+                                           (--invite: no password; a set-password link valid 24 h is mailed)
   latchkey user list
   latchkey user set-role <login> <role>
   latchkey user set-password <login> [--password P]   (without --password a random one is printed once)
@@ -55,6 +56,7 @@ const USER_FLAGS = {
   password: { type: 'string' },
   'display-name': { type: 'string' },
   'email-verified': { type: 'boolean' },
+  invite: { type: 'boolean' },
 } as const;
 
 const APP_PASSWORD_FLAGS = {
@@ -123,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
         const config = parsed.config();
         const { runUserCommand } = await import('./userCommands.js');
         await withStore(config, true, (store) =>
-          runUserCommand(store, sub, parsed.positionals, parsed.values, out),
+          runUserCommand(store, sub, parsed.positionals, parsed.values, out, config),
         );
         return 0;
       }

@@ -15,6 +15,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import { endAllSessions } from '../sessions/index.js';
 // The state module alone: the CLI need not load the providers (WebAuthn, QR codes) to clear challenges.
 import { clearLoginChallenges } from '../two-factor/state.js';
+import type { Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { UsageError } from './args.js';
 
@@ -44,6 +45,7 @@ export async function runUserCommand(
   args: string[],
   values: Record<string, string | boolean | undefined>,
   out: Output,
+  config?: Config,
 ): Promise<void> {
   const db = store.db;
   const need = (i: number, what: string) => {
@@ -60,7 +62,11 @@ export async function runUserCommand(
       if (!isRole(role))
         throw new UsageError(`unknown role "${role}": expected one of ${ROLE_NAMES.join(', ')}`);
       const given = typeof values.password === 'string' ? values.password : undefined;
-      const password = given ?? generatePassword();
+      const invite = values.invite === true;
+      if (invite && given !== undefined)
+        throw new UsageError('--invite and --password exclude each other');
+      if (invite && !config) throw new UsageError('--invite needs the configuration');
+      const password = invite ? null : (given ?? generatePassword());
       const user = await createUser(db, {
         login,
         email,
@@ -74,8 +80,20 @@ export async function runUserCommand(
         ...cliActor,
         event: 'user.created',
         userId: user.id,
-        details: { role },
+        details: { role, ...(invite ? { invited: true } : {}) },
       });
+      if (invite && config) {
+        const invitation = await mailInvitation(store, config, user);
+        if (out.json) out.data({ ...userSummary(user), invitation });
+        else
+          out.print(
+            `Created user ${user.login} (id ${user.id}, ${user.role}) without a password.\n` +
+              (invitation.error
+                ? `The invitation could not be sent: ${invitation.error}`
+                : `Invitation mailed to ${user.email} (${invitation.delivered}); the link works for 24 hours.`),
+          );
+        return;
+      }
       if (out.json) out.data({ ...userSummary(user), ...(given ? {} : { password }) });
       else
         out.print(
@@ -170,6 +188,56 @@ export async function runUserCommand(
       throw new UsageError(
         `unknown command "user ${sub ?? ''}": expected create, list, set-role, set-password, disable or enable`,
       );
+  }
+}
+
+/**
+ * `user create --invite`: the set-password link mailed (SMTP_URL or the outbox) and waited for,
+ * as the process exits right after. The mail stack loads only for this command.
+ */
+async function mailInvitation(
+  store: Store,
+  config: Config,
+  user: User,
+): Promise<{ sent_to: string; expires?: string; delivered?: string; error?: string }> {
+  const [{ createLogger }, { createMailer, mailFromAddress }, { inviteUser }, crypto, keyFile] =
+    await Promise.all([
+      import('../logger.js'),
+      import('../mail/index.js'),
+      import('../account-links/index.js'),
+      import('../crypto/index.js'),
+      import('../config/index.js'),
+    ]);
+  const logger = createLogger('warn', process.stderr);
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: mailFromAddress(config.siteUrl),
+    logger,
+  });
+  const keys = crypto.deriveKeys(keyFile.loadInstallationKey(config.dataDir, config.secret));
+  try {
+    const { link, mail } = await inviteUser(
+      {
+        db: store.db,
+        key: keys.accountLinks,
+        mailer,
+        siteUrl: config.siteUrl,
+        logger,
+        now: Date.now,
+      },
+      user,
+      { by: null, origin: { ip: null, userAgent: 'latchkey-cli', credential: 'cli' } },
+    );
+    return {
+      sent_to: user.email,
+      expires: new Date(link.expires).toISOString(),
+      delivered: mail.delivered,
+    };
+  } catch (error) {
+    return { sent_to: user.email, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await mailer.close();
   }
 }
 

@@ -20,6 +20,8 @@ export const SETTING_FIELDS = {
   latchkey_application_passwords_disabled_roles: 'applicationPasswordsDisabledRoles',
   latchkey_xmlrpc: 'xmlrpcEnabled',
   latchkey_xmlrpc_account_passwords: 'xmlrpcAccountPasswords',
+  users_can_register: 'usersCanRegister',
+  default_role: 'defaultRole',
 } as const satisfies Record<string, keyof SiteSettings>;
 
 export type SettingName = keyof typeof SETTING_FIELDS;
@@ -137,6 +139,7 @@ export function validateSettingsChange(input: Partial<Record<SettingName, unknow
       case 'latchkey_application_passwords':
       case 'latchkey_xmlrpc':
       case 'latchkey_xmlrpc_account_passwords':
+      case 'users_can_register':
         take(
           name,
           typeof value === 'boolean' ? { value } : { problem: `${name} is not of type boolean.` },
@@ -145,6 +148,19 @@ export function validateSettingsChange(input: Partial<Record<SettingName, unknow
       case 'latchkey_required_two_factor_roles':
       case 'latchkey_application_passwords_disabled_roles':
         take(name, roles(name, value));
+        break;
+      case 'default_role':
+        // SPEC §12: whoever registers never becomes an administrator.
+        take(
+          name,
+          typeof value !== 'string'
+            ? { problem: `${name} is not of type string.` }
+            : !isRole(value) || value === 'administrator'
+              ? {
+                  problem: `${name} is not one of ${ROLE_NAMES.filter((r) => r !== 'administrator').join(', ')}.`,
+                }
+              : { value },
+        );
         break;
     }
   }

@@ -16,6 +16,8 @@ describe.each(STORES)('site settings: read and written, SPEC §9 ($name)', (kind
       requiredTwoFactorRoles: [],
       xmlrpcEnabled: true,
       xmlrpcAccountPasswords: true,
+      usersCanRegister: false,
+      defaultRole: 'subscriber',
     });
   });
 

@@ -216,6 +216,48 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     const noEmail = runCli(['user', 'create', 'erin', ...common]);
     expect(noEmail.status).toBe(2);
   });
+
+  it('user create --invite: no password; a set-password link valid 24 h is mailed (here to the outbox)', () => {
+    const both = runCli([
+      'user',
+      'create',
+      'ivy',
+      '--email',
+      'ivy@example.com',
+      '--invite',
+      '--password',
+      'Ivy-pass-1234',
+      ...common,
+    ]);
+    expect(both.status).toBe(2);
+    const created = runCli([
+      'user',
+      'create',
+      'ivy',
+      '--email',
+      'ivy@example.com',
+      '--invite',
+      '--json',
+      ...common,
+    ]);
+    expect(created.status, created.stderr).toBe(0);
+    const ivy = JSON.parse(created.stdout);
+    expect(ivy).toMatchObject({
+      login: 'ivy',
+      invitation: { sent_to: 'ivy@example.com', delivered: 'outbox' },
+    });
+    expect(ivy).not.toHaveProperty('password');
+    expect(Date.parse(ivy.invitation.expires) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+    const outbox = path.join(dataDir, 'outbox');
+    const mails = readdirSync(outbox)
+      .map((f) => readFileSync(path.join(outbox, f), 'utf8'))
+      .filter((m) => m.includes('You have been invited'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatch(/^To: ivy@example\.com$/m);
+    expect(mails[0]!.replace(/=\r?\n/g, '').replace(/=3D/g, '=')).toMatch(
+      /\/login\/reset-password\?key=[A-Za-z0-9_-]{43,}&login=ivy/,
+    );
+  });
 });
 
 describe.each(STORES)('latchkey app-password, SPEC §3.1, §10 ($name)', (store) => {

@@ -17,6 +17,8 @@ const DEFAULTS = {
   latchkey_application_passwords_disabled_roles: [],
   latchkey_xmlrpc: true,
   latchkey_xmlrpc_account_passwords: true,
+  users_can_register: false,
+  default_role: 'subscriber',
 };
 
 const FORBIDDEN = { code: 'rest_forbidden', message: 'Sorry, you are not allowed to do that.' };
@@ -368,6 +370,8 @@ describe.each(STORES)('page /admin/settings, SPEC §1, §6.1, §6.2 ($name)', (s
       latchkey_application_passwords_disabled_roles: ['subscriber'],
       latchkey_xmlrpc: true,
       latchkey_xmlrpc_account_passwords: false,
+      users_can_register: false,
+      default_role: 'subscriber',
     });
     const rows = await settingsAudit(server);
     expect(rows).toHaveLength(1);

@@ -36,6 +36,9 @@ function formInput(body: Record<string, unknown>): Record<SettingName, unknown> 
     ),
     latchkey_xmlrpc: body.latchkey_xmlrpc !== undefined,
     latchkey_xmlrpc_account_passwords: body.latchkey_xmlrpc_account_passwords !== undefined,
+    users_can_register: body.users_can_register !== undefined,
+    // Absent (a form from before the field existed): left as it is.
+    default_role: body.default_role === undefined ? undefined : formText(body.default_role),
   };
 }
 

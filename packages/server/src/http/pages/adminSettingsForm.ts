@@ -40,6 +40,7 @@ export function settingsForm(
           <form class="stack" method="post" action="/admin/settings">
             <input type="hidden" name="_csrf" value="${csrf}" />
             ${siteFields(view)}
+            ${registrationFields(view)}
             ${twoFactorFields(view)}
             ${applicationPasswordFields(view)}
             ${xmlrpcFields(view)}
@@ -68,6 +69,22 @@ function siteFields({ v, fieldError }: SettingsFormView): Html {
                 ${zones.map((z) => html`<option value="${z}" ${z === zone ? html`selected` : ''}>${z}</option>`)}
               </select>
               ${fieldError('timezone')}</label
+            >`;
+}
+
+function registrationFields({ v, fieldError }: SettingsFormView): Html {
+  const current = formText(v.default_role);
+  return html`<h2>Registration</h2>
+            <label class="check"
+              ><input type="checkbox" name="users_can_register" id="users_can_register" value="1" ${v.users_can_register === true ? html`checked` : ''} />
+              Anyone can register at <code>/register</code></label
+            >
+            <label
+              >Role of new registrations
+              <select name="default_role" id="default_role">
+                ${ROLE_NAMES.filter((r) => r !== 'administrator').map((r) => html`<option value="${r}" ${r === current ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}
+              </select>
+              ${fieldError('default_role')}</label
             >`;
 }
 

@@ -44,6 +44,11 @@ const SETTING_ARGS = {
     description:
       'Whether XML-RPC accepts the account password of users without two-factor (else only application passwords).',
   },
+  users_can_register: { type: 'boolean', description: 'Whether anyone can register.' },
+  default_role: {
+    type: 'string',
+    description: 'Default role of a registered account (never administrator).',
+  },
 } satisfies Record<SettingName, ArgSpec>;
 
 const mayManageOptions: Permission = (req) =>

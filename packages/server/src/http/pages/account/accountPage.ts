@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../../accounts/index.js';
+import { pendingEmailChange } from '../../../account-links/index.js';
 import { listAuditEvents } from '../../../audit/index.js';
 import { listSessions } from '../../../sessions/index.js';
 import { listApplicationPasswords } from '../../../app-passwords/index.js';
@@ -29,6 +30,9 @@ const ACCOUNT_NOTICES = {
   session: 'That session was signed out.',
   email_code_sent: 'We sent a code to your email address: enter it below.',
   email_verified: 'Your email address is verified.',
+  email_change_sent:
+    'We emailed a link to the new address. Your address changes when you open it; until then it stays as it is.',
+  email_change_cancelled: 'The email change was cancelled.',
 };
 
 /** `/account`: the page, with a notice from the last redirect. */
@@ -60,6 +64,7 @@ export async function showAccountPage(
   const available = await applicationPasswordsAvailableFor(ctx, request);
   const twoFactor = await ctx.twoFactor.status(user);
   const proofPending = await emailProofPending(ctx, user, now);
+  const pendingEmail = await pendingEmailChange(ctx, user.id);
   return sendPage(
     ctx,
     request,
@@ -70,7 +75,7 @@ export async function showAccountPage(
           <p class="muted">Signed in as <strong>${user.login}</strong> (${user.role}).</p>
           ${lowBackupCodesWarning(twoFactor)}
 
-          ${profileSection({ csrf, user, proofPending })}
+          ${profileSection({ csrf, user, proofPending, pendingEmail })}
 
           <h2 id="two-factor">Two-factor authentication</h2>
           <p id="two-factor-summary">${twoFactorSummary(twoFactor)}</p>

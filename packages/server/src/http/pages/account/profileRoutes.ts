@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { requestEmailChange } from '../../../account-links/index.js';
 import { AccountError, updateUser } from '../../../accounts/index.js';
+import { accountLinkDeps, linkOrigin } from '../../accountLinks.js';
+import { reauthUrl, stepUpDue } from '../stepUp.js';
 import { TwoFactorError } from '../../../two-factor/index.js';
 import { assertFormCsrf } from '../../browserAuth.js';
 import { clientIp } from '../../clientAddress.js';
@@ -9,6 +12,9 @@ import { formFields, formText } from '../formFields.js';
 import { requireSignedIn } from '../render.js';
 import { showAccountPage } from './accountPage.js';
 
+/** How recent the sign-in must be to move the account's email address (SPEC §6.5). */
+const EMAIL_CHANGE_REAUTH_MS = 10 * 60 * 1000;
+
 /** The profile form, and verifying the email address with a code mailed to it (SPEC §6.4). */
 export function registerProfileRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/account/profile', async (request, reply) => {
@@ -16,11 +22,21 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (!signedIn) return reply;
     assertFormCsrf(ctx, request, signedIn);
     const body = formFields(request);
+    const email = formText(body.email).trim();
+    const movesEmail = email !== '' && email.toLowerCase() !== signedIn.user.email.toLowerCase();
+    // SPEC §6.5: the address is where a reset goes, so moving it needs a recent sign-in.
+    if (movesEmail && stepUpDue(ctx, signedIn, EMAIL_CHANGE_REAUTH_MS))
+      return reply.redirect(reauthUrl('/account#profile'), 303);
     try {
-      await updateUser(ctx.db, signedIn.user, {
-        displayName: formText(body.display_name),
-        email: formText(body.email),
-      });
+      await updateUser(ctx.db, signedIn.user, { displayName: formText(body.display_name) });
+      // SPEC §12: the new address takes effect only once the link mailed to it is opened.
+      if (movesEmail)
+        await requestEmailChange(
+          accountLinkDeps(ctx),
+          signedIn.user,
+          email,
+          linkOrigin(request, signedIn.session.id),
+        );
     } catch (error) {
       if (error instanceof AccountError)
         return showAccountPage(
@@ -33,7 +49,7 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: AppContext): vo
         );
       throw error;
     }
-    return reply.redirect('/account?done=profile', 303);
+    return reply.redirect(`/account?done=${movesEmail ? 'email_change_sent' : 'profile'}`, 303);
   });
 
   app.post('/account/email/send-code', async (request, reply) => {

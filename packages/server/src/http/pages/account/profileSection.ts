@@ -1,5 +1,6 @@
 import type { User } from '../../../accounts/index.js';
 import { html, type Html } from '../../html.js';
+import { formatTime } from '../render.js';
 
 /** The profile form, and the email address's verification state with its code forms. */
 export function profileSection(options: {
@@ -7,6 +8,8 @@ export function profileSection(options: {
   user: User;
   /** A code for this very address is waiting to be entered. */
   proofPending: boolean;
+  /** A move to another address waiting for its confirmation link (SPEC §12). */
+  pendingEmail?: { newEmail: string; expires: number } | undefined;
 }): Html {
   const { csrf, user } = options;
   return html`<h2 id="profile">Profile</h2>
@@ -27,11 +30,22 @@ export function profileSection(options: {
             /></label>
             <button type="submit">Save profile</button>
           </form>
+          ${options.pendingEmail ? pendingEmailChange(csrf, options.pendingEmail) : ''}
           ${
             user.emailVerifiedAt !== null
               ? html`<p class="muted" id="email-verified">Your email address is verified.</p>`
               : emailVerification(options)
           }`;
+}
+
+function pendingEmailChange(csrf: string, pending: { newEmail: string; expires: number }): Html {
+  return html`<div class="notice" id="pending-email-change">
+            <p>A change to <strong>${pending.newEmail}</strong> is waiting: open the link we emailed to that address (valid until ${formatTime(pending.expires)}). Until then your address stays as it is.</p>
+            <form class="inline" method="post" action="/account/email/cancel">
+              <input type="hidden" name="_csrf" value="${csrf}" />
+              <button type="submit" class="secondary" id="cancel-email-change">Cancel the change</button>
+            </form>
+          </div>`;
 }
 
 function emailVerification(options: { csrf: string; user: User; proofPending: boolean }): Html {

@@ -29,7 +29,7 @@ export function refusedLinkPage(
       state === 'disabled'
         ? html``
         : next === 'password'
-          ? html`<p>
+          ? html`<p class="actions">
               <a href="/login/lost-password" class="button" id="request-new-link">Email me a new link</a>
               <a href="/login">Sign in</a>
             </p>`

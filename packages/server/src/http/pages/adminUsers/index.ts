@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../context.js';
+import { registerInvitationActions } from './invitations.js';
+import { registerProfileEditing } from './profileEditing.js';
 import { registerTwoFactorReset } from './twoFactorReset.js';
 import { registerUserActions } from './userActions.js';
 import { registerUserList } from './userList.js';
@@ -11,4 +13,6 @@ export function registerAdminUserPages(app: FastifyInstance, ctx: AppContext): v
   registerUserPage(app, ctx);
   registerUserActions(app, ctx);
   registerTwoFactorReset(app, ctx);
+  registerProfileEditing(app, ctx);
+  registerInvitationActions(app, ctx);
 }

@@ -8,7 +8,10 @@ import {
   listUsers,
   type User,
 } from '../../../accounts/index.js';
+import { inviteUser } from '../../../account-links/index.js';
 import { assertFormCsrf, type SignedIn } from '../../browserAuth.js';
+import { accountLinkDeps, linkOrigin, mailLater } from '../../accountLinks.js';
+import { pendingInvitationsSection } from './invitations.js';
 import type { AppContext } from '../../../context.js';
 import { html, type Html } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
@@ -32,6 +35,8 @@ export function registerUserList(app: FastifyInstance, ctx: AppContext): void {
     if (!signedIn) return reply;
     assertFormCsrf(ctx, request, signedIn);
     const body = formFields(request);
+    // SPEC §12: no password given means an invitation, a set-password link mailed for 24 hours.
+    const invite = formText(body.password) === '';
     let created: User;
     try {
       created = await createUser(
@@ -39,7 +44,7 @@ export function registerUserList(app: FastifyInstance, ctx: AppContext): void {
         {
           login: formText(body.login),
           email: formText(body.email),
-          password: formText(body.password),
+          password: invite ? null : formText(body.password),
           role: formText(body.role) || 'subscriber',
           displayName: formText(body.display_name),
         },
@@ -52,8 +57,19 @@ export function registerUserList(app: FastifyInstance, ctx: AppContext): void {
       }
       throw error;
     }
-    await auditPageChange(ctx, request, signedIn, 'user.created', created, { role: created.role });
-    return reply.redirect(`/admin/users/${created.id}?done=created`, 303);
+    await auditPageChange(ctx, request, signedIn, 'user.created', created, {
+      role: created.role,
+      ...(invite ? { invited: true } : {}),
+    });
+    if (invite) {
+      const origin = linkOrigin(request, signedIn.session.id);
+      mailLater(
+        ctx,
+        'mailing an invitation',
+        inviteUser(accountLinkDeps(ctx), created, { by: signedIn.user.id, origin }),
+      );
+    }
+    return reply.redirect(`/admin/users/${created.id}?done=${invite ? 'invited' : 'created'}`, 303);
   });
 }
 
@@ -70,6 +86,9 @@ async function showUserList(
   const search = formText(query.s).slice(0, 100);
   const { users, total } = await listUsers(ctx.db, { page, perPage: PER_PAGE, search });
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  const invitations = can(signedIn.user, 'create_users')
+    ? await pendingInvitationsSection(ctx)
+    : '';
   return sendPage(
     ctx,
     request,
@@ -110,6 +129,7 @@ async function showUserList(
             ${page > 1 ? html`<a href="/admin/users?paged=${page - 1}&amp;s=${encodeURIComponent(search)}">Previous</a>` : ''}
             ${page < pages ? html`<a href="/admin/users?paged=${page + 1}&amp;s=${encodeURIComponent(search)}">Next</a>` : ''}
           </p>
+          ${invitations}
           ${can(signedIn.user, 'create_users') ? addUserForm(csrf) : ''}`,
   );
 }
@@ -130,8 +150,13 @@ function addUserForm(csrf: string): Html {
                         name="password"
                         autocomplete="new-password"
                         minlength="8"
-                        required
-                    /></label>
+                        aria-describedby="password-help"
+                      />
+                      <span class="muted" id="password-help"
+                        >Leave empty to email an invitation: the person sets their own password
+                        through a link valid 24 hours.</span
+                      ></label
+                    >
                     <label
                       >Role
                       <select name="role">

@@ -15,6 +15,9 @@ import { requireUserCapability } from './requireUserCapability.js';
 import { twoFactorSection } from './twoFactorSection.js';
 import { USER_NOTICES } from './userNotices.js';
 import { accessForms, roleForm, userFactsTable } from './userPageSections.js';
+import { invitationSection } from './invitations.js';
+import { openInvitationOf } from '../../../account-links/index.js';
+import { profileEditForm } from './profileEditing.js';
 
 export type UserRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -55,6 +58,8 @@ export async function showUserPage(
   const twoFactor = await ctx.twoFactor.status(target);
   const required = (await readSettings(ctx.db)).requiredTwoFactorRoles.includes(target.role);
   const mayReset = mayEdit && can(signedIn.user, 'edit_users');
+  const mayInvite = mayEdit && can(signedIn.user, 'create_users');
+  const invitation = mayInvite ? await openInvitationOf(ctx, target) : undefined;
   return sendPage(
     ctx,
     request,
@@ -69,6 +74,8 @@ export async function showUserPage(
       html` <p><a href="/admin/users">← All users</a></p>
           <h1>${target.displayName} <span class="muted">(${target.login})</span></h1>
           ${userFactsTable(target, sessions.length)}
+          ${mayInvite ? invitationSection(csrf, target, invitation, ctx.now()) : ''}
+          ${mayReset ? profileEditForm(csrf, target, self) : ''}
           ${mayPromote ? roleForm(csrf, target) : ''}
           ${mayEdit && !self ? accessForms(csrf, target) : ''}
           ${twoFactorSection({ csrf, target, status: twoFactor, required, mayReset })}

@@ -1,5 +1,7 @@
 import { can, createUser } from '../../../accounts/index.js';
+import { inviteUser } from '../../../account-links/index.js';
 import { recordAuditEvent } from '../../../audit/index.js';
+import { accountLinkDeps, mailLater } from '../../accountLinks.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { denied } from '../denied.js';
@@ -28,12 +30,14 @@ export const createUserEndpoint = (ctx: AppContext) => {
           'Sorry, you are not allowed to edit roles of this user.',
         );
       }
+      // SPEC §12 [ours]: without a password the account is invited (WordPress requires one).
+      const invite = req.args.password === undefined || req.args.password === '';
       const user = await createUser(
         ctx.db,
         {
           login: req.args.username,
           email: req.args.email,
-          password: req.args.password,
+          password: invite ? null : (req.args.password ?? null),
           role: role ?? 'subscriber',
           displayName: req.args.name,
           firstName: req.args.first_name,
@@ -51,10 +55,17 @@ export const createUserEndpoint = (ctx: AppContext) => {
           ...requestOrigin(req),
           event: 'user.created',
           userId: user.id,
-          details: { by: actor.id, role: user.role },
+          details: { by: actor.id, role: user.role, ...(invite ? { invited: true } : {}) },
         },
         ctx.now(),
       );
+      if (invite) {
+        mailLater(
+          ctx,
+          'mailing an invitation',
+          inviteUser(accountLinkDeps(ctx), user, { by: actor.id, origin: requestOrigin(req) }),
+        );
+      }
       return {
         status: 201,
         body: userResource(site, user, 'edit'),

@@ -39,7 +39,11 @@ export const LIST_ARGS = {
 export const CREATE_ARGS = {
   username: { type: 'string', required: true },
   email: { type: 'string', format: 'email', required: true },
-  password: { type: 'string', required: true },
+  password: {
+    type: 'string',
+    description:
+      'Password for the user. Latchkey: leave it out to invite instead (a set-password link mailed for 24 hours).',
+  },
   ...PROFILE_ARGS,
   email_verified: {
     type: 'boolean',

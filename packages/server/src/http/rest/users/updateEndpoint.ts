@@ -7,7 +7,10 @@ import {
   updateUser,
   type User,
 } from '../../../accounts/index.js';
+import { notifyOldAddress, requestEmailChange } from '../../../account-links/index.js';
 import { recordAuditEvent } from '../../../audit/index.js';
+import { accountLinkDeps } from '../../accountLinks.js';
+import { assertRecentAuthentication } from '../appPasswords/newPassword.js';
 import type { AppContext } from '../../../context.js';
 import { endAllSessions, endOtherSessions } from '../../../sessions/index.js';
 import { HttpError } from '../../errors.js';
@@ -78,8 +81,14 @@ export const updateUserEndpoint = (ctx: AppContext, idArg: Partial<typeof ID_ARG
       }
       const actor = signedIn(req);
       const role = roleOf(req.args.roles);
+      const before = user;
+      // SPEC §12: one's own new address takes effect only once the link mailed to it is opened
+      // (and, §6.5, moving it needs a recent sign-in); an administrator moves another's at once.
+      const ownEmail =
+        user.id === actor.id && changesAccountCredentials(user, { email: req.args.email });
+      if (ownEmail) assertRecentAuthentication(ctx, req);
       user = await updateUser(ctx.db, user, {
-        email: req.args.email,
+        email: ownEmail ? undefined : req.args.email,
         displayName: req.args.name,
         firstName: req.args.first_name,
         lastName: req.args.last_name,
@@ -99,6 +108,12 @@ export const updateUserEndpoint = (ctx: AppContext, idArg: Partial<typeof ID_ARG
           },
           ctx.now(),
         );
+      }
+      if (ownEmail && req.args.email !== undefined)
+        await requestEmailChange(accountLinkDeps(ctx), user, req.args.email, requestOrigin(req));
+      if (user.email !== before.email) {
+        await ctx.invalidation.userChanged(user.id);
+        notifyOldAddress(accountLinkDeps(ctx), before, user.email, requestOrigin(req), true);
       }
       if (typeof req.args.password === 'string') {
         await changePassword(ctx, req, user, req.args.password);
