@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
@@ -15,13 +16,36 @@ const PARAMS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } 
 export const MAX_PASSWORD_LENGTH = 1024;
 
 /**
+ * How many argon2id computations run at once. Each takes a core for ~10 ms; with every core
+ * hashing, the event loop (every API request) waits behind them. So one core is always left to
+ * the event loop: on 2 cores one hash at a time (about 100 sign-ins per second), the rest queue
+ * here in arrival order. Sign-in limits (SPEC §7) bound how long that queue can grow per account.
+ */
+export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);
+
+let running = 0;
+const queue: Array<() => void> = [];
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= HASH_CONCURRENCY) await new Promise<void>((resolve) => queue.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+/**
  * The stored hash of an account that has no password yet (invited or registered, SPEC §12). No
  * hash function produces it, so no password ever verifies against it.
  */
 export const UNUSABLE_PASSWORD_HASH = '!unset';
 
 export function hashAccountPassword(password: string): Promise<string> {
-  return hash(password, PARAMS);
+  return inHashSlot(() => hash(password, PARAMS));
 }
 
 export async function verifyAccountPassword(
@@ -45,7 +69,7 @@ export async function verifyAccountPassword(
     return false;
   }
   try {
-    return await verify(storedHash, password);
+    return await inHashSlot(() => verify(storedHash, password));
   } catch {
     return false;
   }

@@ -91,9 +91,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
-  await registerMediaBodies(app, ctx);
-
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback-style hooks: they run on every response, and skip a promise each.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
@@ -103,10 +102,10 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
       reply.header('referrer-policy', 'same-origin');
     }
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     ctx.metrics.httpRequests.observe(
       {
         method: request.method,
@@ -115,6 +114,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   const sendError = async (request: FastifyRequest, reply: FastifyReply, error: HttpError) => {
@@ -218,6 +218,9 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
       handler: dispatch,
     });
   }
+  // The media routes, in a scope of their own with the upload body parsers (multipart and raw
+  // files): every other request skips what those cost, and other URLs refuse such bodies (415).
+  await registerMediaBodies(app, ctx, dispatch);
 
   // Pages
   registerHomePage(app, ctx);

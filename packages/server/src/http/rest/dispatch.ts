@@ -50,15 +50,23 @@ function effectiveMethod(request: FastifyRequest, query: Record<string, unknown>
   return typeof override === 'string' ? override.toUpperCase() : m;
 }
 
+/**
+ * The methods the caller may use on this route (WordPress's `Allow`): each endpoint's permission
+ * check, run with the path parameters. The endpoint the request is for, when its own check has
+ * already run with the request's arguments, counts with that answer instead of running twice.
+ */
 async function allowedMethods(
   route: RegisteredRoute,
   base: Omit<RestRequest, 'method' | 'args'>,
   params: Record<string, string>,
+  known?: { endpoint: RegisteredRoute['endpoints'][number]; permitted: boolean },
 ): Promise<string> {
-  const allowed: string[] = [];
+  let allowed = '';
+  const seen = new Set<string>();
   for (const endpoint of route.endpoints) {
     let ok = true;
-    if (endpoint.permission) {
+    if (known && endpoint === known.endpoint) ok = known.permitted;
+    else if (endpoint.permission) {
       try {
         ok =
           (await endpoint.permission({ ...base, method: endpoint.methods[0]!, args: params })) ===
@@ -67,9 +75,14 @@ async function allowedMethods(
         ok = false;
       }
     }
-    if (ok) for (const m of endpoint.methods) if (!allowed.includes(m)) allowed.push(m);
+    if (!ok) continue;
+    for (const m of endpoint.methods) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      allowed = allowed === '' ? m : `${allowed}, ${m}`;
+    }
   }
-  return allowed.join(', ');
+  return allowed;
 }
 
 export function describeRoute(route: RegisteredRoute): Record<string, unknown> {
@@ -84,6 +97,15 @@ export function describeRoute(route: RegisteredRoute): Record<string, unknown> {
 }
 
 export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
+  const baseHeaders = Object.freeze(restHeaders(apiRoot(ctx)));
+  /** JSON text of frozen bodies (shapes that handlers keep and reuse, like users/me). */
+  const texts = new WeakMap<object, string>();
+  const serialize = (body: unknown): string => {
+    if (!body || typeof body !== 'object' || !Object.isFrozen(body)) return JSON.stringify(body);
+    let text = texts.get(body);
+    if (text === undefined) texts.set(body, (text = JSON.stringify(body)));
+    return text;
+  };
   const send = (
     reply: FastifyReply,
     status: number,
@@ -91,14 +113,14 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
     headers: Record<string, string>,
   ) => {
     reply.code(status).headers(headers);
-    return reply.send(JSON.stringify(body));
+    return reply.send(serialize(body));
   };
 
   return async function dispatch(
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const headers = restHeaders(apiRoot(ctx));
+    const headers: Record<string, string> = { ...baseHeaders };
     const origin = request.headers.origin;
     // Cross-origin apps may read responses, but never with the browser's cookies.
     if (typeof origin === 'string') headers['access-control-allow-origin'] = origin;
@@ -107,6 +129,8 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
       request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)
         ? (request.body as Record<string, unknown>)
         : {};
+    // Set once the route is known: an error answered after that still carries `Allow`.
+    let allowFor: (() => Promise<string>) | undefined;
     try {
       const auth: RestAuth = await resolveRestAuth(ctx, request, query._wpnonce ?? body._wpnonce);
       if (auth.user) {
@@ -124,6 +148,7 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
         );
       const { route, params } = matched;
       const base = { ctx, raw: request, auth };
+      allowFor = () => allowedMethods(route, base, params);
       const method = effectiveMethod(request, query);
       if (method === 'OPTIONS') {
         headers.allow = await allowedMethods(route, base, params);
@@ -136,7 +161,6 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
       const endpoint = METHODS.includes(method as RestMethod)
         ? route.endpoints.find((e) => e.methods.includes(method as RestMethod))
         : undefined;
-      headers.allow = await allowedMethods(route, base, params);
       if (!endpoint)
         throw new HttpError(
           404,
@@ -166,16 +190,19 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
       }
       const args = validateArgs(endpoint.args ?? {}, input);
       const rest: RestRequest = { ...base, method: method as RestMethod, args };
-      if (endpoint.permission) {
-        const permitted = await endpoint.permission(rest);
-        if (permitted !== true) throw permitted;
-      }
+      const permitted = endpoint.permission ? await endpoint.permission(rest) : true;
+      headers.allow = await allowedMethods(route, base, params, {
+        endpoint,
+        permitted: permitted === true,
+      });
+      if (permitted !== true) throw permitted;
       const result = await endpoint.handler(rest);
       Object.assign(headers, result.headers ?? {});
       return send(reply, result.status ?? 200, filterFields(result.body, query._fields), headers);
     } catch (error) {
       const httpError = toHttpError(error);
       if (!httpError) throw error;
+      if (allowFor && headers.allow === undefined) headers.allow = await allowFor();
       Object.assign(headers, httpError.headers);
       return send(
         reply,

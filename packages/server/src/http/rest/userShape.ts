@@ -11,12 +11,38 @@ export function isoWithOffset(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19) + '+00:00';
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Shapes already built, per user object: a user answered from the credential cache is the same
+ * object for a few seconds, so `users/me` builds its reply once, not on every request. Frozen,
+ * so no caller can change what the next one gets (and the dispatcher keeps its JSON text too).
+ */
+const shapes = new WeakMap<User, Map<string, Readonly<Record<string, unknown>>>>();
+
 /** A user as the wp/v2 users routes show it, key order as WordPress sends it. */
 export function userResource(
   siteUrl: string,
   user: User,
   context: Context,
-): Record<string, unknown> {
+): Readonly<Record<string, unknown>> {
+  let byKey = shapes.get(user);
+  const key = `${context} ${siteUrl}`;
+  const known = byKey?.get(key);
+  if (known) return known;
+  if (!byKey) shapes.set(user, (byKey = new Map()));
+  const shape = deepFreeze(buildUserResource(siteUrl, user, context));
+  byKey.set(key, shape);
+  return shape;
+}
+
+function buildUserResource(siteUrl: string, user: User, context: Context): Record<string, unknown> {
   const slug = userSlug(user.login);
   const avatar = (size: number) => `${siteUrl}/assets/avatar.svg?s=${size}`;
   const links = {

@@ -11,7 +11,11 @@ export const requestOrigin = (req: RestRequest) => ({
   credential: req.auth.via === 'cookie' ? `session:${req.auth.session?.id}` : req.auth.via,
 });
 
-const resolved = new WeakMap<RestRequest, Promise<User | HttpError>>();
+/**
+ * Per incoming request (not per RestRequest object: the permission checks behind `Allow` each
+ * get their own), by the id the route names.
+ */
+const resolved = new WeakMap<object, Map<string, Promise<User | HttpError>>>();
 
 async function findTarget(ctx: AppContext, req: RestRequest): Promise<User | HttpError> {
   if (req.args.id === 'me' || req.args.id === undefined) {
@@ -25,8 +29,11 @@ async function findTarget(ctx: AppContext, req: RestRequest): Promise<User | Htt
 
 /** The user the route names (`me` or an id), or the refusal, looked up once per request. */
 export const targetOf = (ctx: AppContext, req: RestRequest) => {
-  let p = resolved.get(req);
-  if (!p) resolved.set(req, (p = findTarget(ctx, req)));
+  const key = req.args.id === undefined ? 'me' : String(req.args.id);
+  let byId = resolved.get(req.raw);
+  if (!byId) resolved.set(req.raw, (byId = new Map()));
+  let p = byId.get(key);
+  if (!p) byId.set(key, (p = findTarget(ctx, req)));
   return p;
 };
 
