@@ -16,6 +16,7 @@ import { createLimiters, type Limiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
 import { openStore, type Store } from './store/index.js';
 import { mailExpiryNotices } from './app-passwords/index.js';
+import { purgeDeadLinks } from './account-links/index.js';
 import {
   createInvalidationBus,
   watchCredentialWrites,
@@ -41,10 +42,11 @@ export interface Latchkey {
   /** Writes buffered last-used data and audit events now (also every minute and at close). */
   flush(): Promise<void>;
   /**
-   * The hourly jobs, run now: expired sessions deleted, expiry notices mailed (each job lives in
+   * The hourly jobs, run now: expired sessions deleted, expiry notices mailed, mailed links dead
+   * for a week deleted (each job lives in
    * the capability that owns it; this only schedules them).
    */
-  sweep(): Promise<{ sessionsPurged: number; expiryNotices: number }>;
+  sweep(): Promise<{ sessionsPurged: number; expiryNotices: number; linksPurged: number }>;
   /** Starts listening; resolves to the address actually bound. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -77,6 +79,8 @@ export async function createLatchkey(
       databaseUrl: config.databaseUrl,
       prefix,
       logger,
+      dataDir: config.dataDir,
+      listen: true,
     });
   } catch (error) {
     await limiters?.close();
@@ -128,7 +132,7 @@ export async function createLatchkey(
   };
   const app = await buildHttpApp(ctx);
   const sweep = async () => {
-    const [sessionsPurged, expiryNotices] = await Promise.all([
+    const [sessionsPurged, expiryNotices, linksPurged] = await Promise.all([
       purgeExpiredSessions(db, now()).catch((err: unknown) => {
         logger.warn({ err }, 'session sweep failed');
         return 0;
@@ -143,8 +147,12 @@ export async function createLatchkey(
         logger.warn({ err }, 'expiry notices failed');
         return 0;
       }),
+      purgeDeadLinks(db, now()).catch((err: unknown) => {
+        logger.warn({ err }, 'purging dead account links failed');
+        return 0;
+      }),
     ]);
-    return { sessionsPurged, expiryNotices };
+    return { sessionsPurged, expiryNotices, linksPurged };
   };
   const sweeper = setInterval(() => void sweep(), 3600_000);
   sweeper.unref();

@@ -3,6 +3,7 @@ export {
   PASSWORD_PURPOSES,
   findLink,
   issueLink,
+  purgeDeadLinks,
   spendLink,
   voidLinks,
   type AccountLink,

@@ -110,6 +110,18 @@ export async function issueLink(
   });
 }
 
+/**
+ * The hourly sweep: links that expired more than a week ago (kept that long only so a late
+ * click still gets the "expired" answer rather than "unknown"). Returns how many went.
+ */
+export async function purgeDeadLinks(db: Kysely<Database>, now: number): Promise<number> {
+  const result = await db
+    .deleteFrom('account_links')
+    .where('expires', '<', now - 7 * 24 * HOUR_MS)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The link a presented token names, and whether it may still be used. */
 export async function findLink(
   db: Kysely<Database>,

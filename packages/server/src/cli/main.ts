@@ -16,12 +16,38 @@ async function withStore<T>(
   run: (store: Store) => Promise<T>,
 ): Promise<T> {
   const { openStore } = await import('../store/index.js');
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const opened = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // A running server keeps verified credentials in memory: what this command revokes, disables
+  // or re-roles is announced to it (and every node) like a change made through the server.
+  const { createInvalidationBus, watchCredentialWrites } = await import('../invalidation/index.js');
+  const { default: pino } = await import('pino');
+  const logger = pino({ level: 'warn' }, process.stderr);
+  const busOptions = {
+    redisUrl: config.redisUrl,
+    databaseUrl: config.databaseUrl,
+    prefix: 'latchkey',
+    logger,
+    dataDir: config.dataDir,
+    listen: false,
+  };
+  // Redis or PostgreSQL out of reach must not stop an operator revoking a leaked password:
+  // the servers' entries then lapse on their own within seconds.
+  const announce = await createInvalidationBus(busOptions).catch((err: unknown) => {
+    logger.warn({ err }, 'cannot reach the other nodes; their caches lapse within seconds');
+    return createInvalidationBus({ ...busOptions, redisUrl: undefined, databaseUrl: undefined });
+  });
+  const store: Store = {
+    ...opened,
+    db: opened.db.withPlugin(
+      watchCredentialWrites(announce, (err) => logger.warn({ err }, 'announcing a change failed')),
+    ),
+  };
   try {
     if (migrate) await store.migrate();
     return await run(store);
   } finally {
-    await store.close();
+    await announce.close();
+    await opened.close();
   }
 }
 

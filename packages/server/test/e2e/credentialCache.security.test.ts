@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserById, setUserDisabled } from '../../src/accounts/index.js';
 import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
+import { runCli } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES, type StoreUnderTest } from '../helpers/stores.js';
 
@@ -172,6 +173,53 @@ describe.each(STORES)('the verified-credential cache on one node ($name)', (stor
     const before = server.latchkey.store.statementCount();
     expect(await status(server, auth)).toBe(200);
     expect(server.latchkey.store.statementCount() - before).toBeGreaterThan(0);
+  });
+});
+
+describe('the cache and the command line on one embedded store', () => {
+  let server: TestServer;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-cache-cli-'));
+    server = await startTestServer({ store: STORES[0]!, dataDir });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('`latchkey app-password revoke` and `user disable` reach the running server in moments', async () => {
+    const user = await server.createUser('clirevoked', 'author');
+    const pw = await makeApplicationPassword(server, user.id, 'cli');
+    const auth = basic('clirevoked', pw.password);
+    // The server's clock stands still in tests: a cached entry would never lapse on its own, so
+    // a refusal here can only come from the command's announcement.
+    const refusedSoon = async () => {
+      for (let i = 0; i < 40; i++) {
+        if ((await status(server, auth)) === 401) return true;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return false;
+    };
+    await warm(server, auth);
+    const revoked = runCli([
+      'app-password',
+      'revoke',
+      'clirevoked',
+      pw.uuid,
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(revoked.status).toBe(0);
+    expect(await refusedSoon()).toBe(true);
+
+    const other = await makeApplicationPassword(server, user.id, 'cli 2');
+    const otherAuth = basic('clirevoked', other.password);
+    await warm(server, otherAuth);
+    expect(runCli(['user', 'disable', 'clirevoked', '--data-dir', dataDir]).status).toBe(0);
+    for (let i = 0; i < 40 && (await status(server, otherAuth)) !== 401; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(await status(server, otherAuth)).toBe(401);
   });
 });
 

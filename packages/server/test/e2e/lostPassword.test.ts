@@ -322,6 +322,16 @@ describe.each(STORES)('lost password, SPEC §12 ($name)', (store) => {
     });
     expect(late.status).toBe(400);
     expect(reasonOf(late.text_)).toBe('expired');
+    // The hourly sweep keeps a dead link a week (for the "expired" answer), then deletes it.
+    const rowsOf = async () =>
+      (await db().selectFrom('account_links').select('id').execute()).length;
+    const kept = await rowsOf();
+    await server.latchkey.sweep();
+    expect(await rowsOf()).toBe(kept);
+    server.clock.advance(7 * 24 * 60 * 60_000);
+    expect((await server.latchkey.sweep()).linksPurged).toBeGreaterThanOrEqual(2);
+    expect(await rowsOf()).toBeLessThan(kept);
+    expect(reasonOf((await c.get(second.link)).text_)).not.toBe('expired');
 
     const dora = await server.createUser('dora', 'subscriber');
     const doraLink = await askAndFollow(client(), 'dora');
