@@ -19,6 +19,21 @@ export interface ApplicationPassword {
   scope: Scope;
   roleCeiling: string | null;
   expires: number | null;
+  /** Slugs of the services it may enter through forward authentication; `[]` = every one. */
+  services: string[];
+}
+
+/** A stored services limit: a JSON list of slugs (anything else reads as no limit's opposite: none). */
+export function parseServicesColumn(value: string | undefined | null): string[] {
+  if (value === undefined || value === null || value === '' || value === '[]') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.every((s) => typeof s === 'string')) return parsed;
+  } catch {
+    // fall through
+  }
+  // An unreadable limit must not widen into "every service".
+  return ['\u0000unreadable'];
 }
 
 export function toApplicationPassword(
@@ -36,6 +51,7 @@ export function toApplicationPassword(
     scope: row.scope === 'content' ? 'content' : 'full',
     roleCeiling: row.role_ceiling,
     expires: row.expires === null ? null : Number(row.expires),
+    services: parseServicesColumn(row.services),
   };
 }
 
@@ -46,6 +62,8 @@ export interface NewApplicationPassword {
   scope?: Scope;
   roleCeiling?: string | null;
   expires?: number | null;
+  /** Service slugs (SPEC §11); empty or absent = every service. */
+  services?: readonly string[];
 }
 
 /** Creates a record; the raw password is returned once, chunked for display, and never stored. */
@@ -68,6 +86,7 @@ export async function createApplicationPassword(
     role_ceiling: input.roleCeiling ?? null,
     expires: input.expires ?? null,
     expiry_notified_at: null,
+    services: JSON.stringify([...new Set(input.services ?? [])].sort()),
   };
   await db.insertInto('application_passwords').values(row).execute();
   return {
@@ -169,8 +188,8 @@ export async function upgradeApplicationPasswordHash(
 /** Imports a record with an existing (possibly legacy) hash, as `import-wordpress` does. */
 export async function importApplicationPassword(
   db: Kysely<Database>,
-  record: Omit<ApplicationPassword, 'scope' | 'roleCeiling' | 'expires'> &
-    Partial<Pick<ApplicationPassword, 'scope' | 'roleCeiling' | 'expires'>>,
+  record: Omit<ApplicationPassword, 'scope' | 'roleCeiling' | 'expires' | 'services'> &
+    Partial<Pick<ApplicationPassword, 'scope' | 'roleCeiling' | 'expires' | 'services'>>,
 ): Promise<void> {
   await db
     .insertInto('application_passwords')
@@ -186,6 +205,7 @@ export async function importApplicationPassword(
       scope: record.scope ?? 'full',
       role_ceiling: record.roleCeiling ?? null,
       expires: record.expires ?? null,
+      services: JSON.stringify(record.services ?? []),
     })
     .execute();
 }

@@ -35,6 +35,10 @@ export const AUDIT_EVENTS = [
   'email.change_requested',
   'email.change_cancelled',
   'email.changed',
+  'service.created',
+  'service.removed',
+  'forward_auth.denied',
+  'forward_auth.first_use',
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

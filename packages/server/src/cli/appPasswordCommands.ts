@@ -17,6 +17,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { SendResult } from '../mail/index.js';
 import type { Store } from '../store/index.js';
+import { ServiceError, listServices, parseServicesLimit } from '../services/index.js';
 import { NotFound, UsageError } from './args.js';
 import type { Output } from './userCommands.js';
 
@@ -34,6 +35,7 @@ function summary(r: ApplicationPassword) {
     scope: r.scope,
     role_ceiling: r.roleCeiling,
     expires: iso(r.expires),
+    services: r.services,
   };
 }
 
@@ -112,9 +114,18 @@ export async function runAppPasswordCommand(
         }
         throw error;
       }
+      let services: string[];
+      try {
+        const registered = (await listServices(db)).map((s) => s.slug);
+        services = parseServicesLimit(values.services, registered);
+      } catch (error) {
+        if (error instanceof ServiceError)
+          throw new UsageError(`invalid --services: ${error.detail}`);
+        throw error;
+      }
       const created = await createApplicationPassword(
         db,
-        { userId: user.id, name, appId, ...limits },
+        { userId: user.id, name, appId, ...limits, services },
         Date.now(),
       );
       await recordAuditEvent(db, {

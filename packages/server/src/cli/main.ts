@@ -64,7 +64,12 @@ Usage:
   latchkey user disable <login>            (ends the user's sessions at once)
   latchkey user enable <login>
   latchkey app-password create <login> --name <name> [--app-id <uuid>] [--scope full|content]
-                       [--role-ceiling <role>] [--expires <date>]   (prints the password once)
+                       [--role-ceiling <role>] [--expires <date>] [--services a,b]
+                                           (prints the password once)
+  latchkey service add <slug> --hosts h[/path],… [--name N] [--roles r,…] [--capability C]
+                       [--browser] [--two-factor required|if_enrolled] [--scope full|content]
+  latchkey service list
+  latchkey service remove <slug>           (forward authentication, docs/forward-auth.md)
   latchkey app-password list <login>
   latchkey app-password revoke <login> <uuid> | --all
   latchkey 2fa status <login>              enabled methods, primary, recovery codes left, security keys
@@ -91,6 +96,7 @@ const APP_PASSWORD_FLAGS = {
   'role-ceiling': { type: 'string' },
   expires: { type: 'string' },
   'app-id': { type: 'string' },
+  services: { type: 'string' },
   all: { type: 'boolean' },
 } as const;
 
@@ -162,6 +168,16 @@ async function main(argv: string[]): Promise<number> {
         const { runAppPasswordCommand } = await import('./appPasswordCommands.js');
         await withStore(config, true, (store) =>
           runAppPasswordCommand(store, config, sub, parsed.positionals, parsed.values, out),
+        );
+        return 0;
+      }
+      case 'service': {
+        const [sub, ...tail] = rest;
+        const { SERVICE_FLAGS, runServiceCommand } = await import('./serviceCommands.js');
+        const parsed = parseCommand(tail, SERVICE_FLAGS);
+        const config = parsed.config();
+        await withStore(config, true, (store) =>
+          runServiceCommand(store, sub, parsed.positionals, parsed.values, out),
         );
         return 0;
       }

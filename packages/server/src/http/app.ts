@@ -37,11 +37,14 @@ import { registerApplicationPasswordRoutes } from './rest/appPasswords.js';
 import { registerAuthorizeTokenRoute } from './rest/authorizeToken.js';
 import { registerTwoFactorRoutes } from './rest/twoFactor.js';
 import { registerAuditRoutes } from './rest/audit.js';
+import { registerServiceRoutes } from './rest/services.js';
 import { registerContentRoutes, registerMediaBodies } from './rest/content/index.js';
 import { registerDiscoveryRoutes } from './rest/discovery/index.js';
 import { publishedAuthorIds } from '../content/index.js';
 import { applicationPasswordsAvailableFor } from './rest/auth.js';
 import { registerXmlRpc } from './xmlrpc.js';
+import { registerForwardAuth } from './forwardAuth/index.js';
+import { registerAdminServicePages } from './pages/adminServices/index.js';
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -210,6 +213,7 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSettingsRoutes(ctx, registry);
   registerTwoFactorRoutes(ctx, registry);
   registerAuditRoutes(ctx, registry);
+  registerServiceRoutes(ctx, registry);
   const dispatch = createRestDispatcher(ctx, registry);
   for (const url of ['/wp-json', '/wp-json/*']) {
     app.route({
@@ -236,6 +240,8 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAuthorizeApplicationPages(app, ctx);
   registerContentPages(app, ctx);
   registerXmlRpc(app, ctx);
+  await registerForwardAuth(app, ctx);
+  registerAdminServicePages(app, ctx);
 
   app.get('/assets/site.css', async (_request, reply) =>
     reply

@@ -14,7 +14,13 @@ import type { InvalidationBus } from './types.js';
  * password), the application password itself, app_id blocks, and the site settings (the
  * application-password switches).
  */
-const WATCHED = new Set(['users', 'application_passwords', 'app_id_blocks', 'settings']);
+const WATCHED = new Set([
+  'users',
+  'application_passwords',
+  'app_id_blocks',
+  'settings',
+  'services',
+]);
 
 /**
  * Columns whose change leaves every cached credential as good as it was: the last-used data
@@ -28,7 +34,7 @@ const HARMLESS_UPDATES: Record<string, ReadonlySet<string>> = {
 const INSERT_IS_HARMLESS = new Set(['users', 'application_passwords']);
 
 const RAW_WRITE =
-  /\b(update|delete|insert|replace)\b[\s\S]*\b(users|application_passwords|app_id_blocks|settings)\b/i;
+  /\b(update|delete|insert|replace)\b[\s\S]*\b(users|application_passwords|app_id_blocks|settings|services)\b/i;
 
 function tableName(node: OperationNode | undefined): string | undefined {
   if (!node) return undefined;

@@ -24,3 +24,20 @@ describe('safeRedirectTarget', () => {
     expect(safeRedirectTarget(candidate, site, '/fallback')).toBe('/fallback');
   });
 });
+
+describe('safeRedirectTarget with registered service hosts (SPEC §11)', () => {
+  const isService = (url: URL) => url.hostname === 'app.example';
+  it('keeps an absolute URL on a service host whole', () => {
+    expect(safeRedirectTarget('https://app.example/x?y=1', site, '/f', isService)).toBe(
+      'https://app.example/x?y=1',
+    );
+  });
+  it.each([
+    'https://evil.example/',
+    'https://user:pw@app.example/',
+    'javascript://app.example/%0aalert(1)',
+    'ftp://app.example/',
+  ])('still refuses %s', (candidate) => {
+    expect(safeRedirectTarget(candidate, site, '/f', isService)).toBe('/f');
+  });
+});

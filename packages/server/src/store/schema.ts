@@ -124,6 +124,33 @@ export interface ApplicationPasswordsTable {
   role_ceiling: string | null;
   expires: number | null;
   expiry_notified_at: Generated<number | null>;
+  /** JSON list of service slugs the password is limited to (SPEC §11); `[]` = every service. */
+  services: Generated<string>;
+}
+
+/** A service guarded by forward authentication (SPEC §11). */
+export interface ServicesTable {
+  slug: string;
+  name: string;
+  /** JSON list of `host` or `host/path-prefix` entries. */
+  hosts: string;
+  /** JSON list of roles admitted; `[]` with no capability admits every signed-in user. */
+  roles: string;
+  capability: string | null;
+  /** 1: session cookies accepted and signed-out browsers sent to sign in. */
+  browser: number;
+  /** `required` | `if_enrolled`. */
+  two_factor: string;
+  /** The least scope an application password needs here: `full` | `content`. */
+  scope: string;
+  created: number;
+}
+
+/** Which credential has been used on which service (the first use is an audit event). */
+export interface ServiceFirstUsesTable {
+  credential: string;
+  service: string;
+  time: number;
 }
 
 /** One-time codes of the authorize hand-off, stored as keyed hashes; single use, 60 s. */
@@ -247,6 +274,8 @@ export interface Database {
   settings: SettingsTable;
   application_passwords: ApplicationPasswordsTable;
   app_id_blocks: AppIdBlocksTable;
+  services: ServicesTable;
+  service_first_uses: ServiceFirstUsesTable;
   authorize_codes: AuthorizeCodesTable;
   account_links: AccountLinksTable;
   user_two_factor: UserTwoFactorTable;

@@ -7,8 +7,8 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/ser
 import { STORES } from '../helpers/stores.js';
 
 const keysOf = (value: unknown) => Object.keys(value as object);
-/** Our items add scope, role_ceiling and expires [ours] to WordPress's keys, before `_links`. */
-const OURS = ['scope', 'role_ceiling', 'expires'];
+/** Our items add scope, role_ceiling, expires and services [ours] to WordPress's keys, before `_links`. */
+const OURS = ['scope', 'role_ceiling', 'expires', 'services'];
 const wpKeys = (item: unknown) => keysOf(item).filter((k) => !OURS.includes(k));
 
 const INCORRECT = {

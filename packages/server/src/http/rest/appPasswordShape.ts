@@ -25,6 +25,7 @@ export function appPasswordItem(
     scope: record.scope,
     role_ceiling: record.roleCeiling,
     expires: restDate(record.expires),
+    services: record.services,
     ...(options.links === false ? {} : { _links: { self: [{ href }] } }),
   };
 }

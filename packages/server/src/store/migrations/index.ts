@@ -9,6 +9,7 @@ import * as m0007 from './0007_expiry_notice.js';
 import * as m0008 from './0008_content_ids.js';
 import * as m0009 from './0009_wordpress_import.js';
 import * as m0010 from './0010_account_links.js';
+import * as m0011 from './0011_services.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008_content_ids': m0008,
   '0009_wordpress_import': m0009,
   '0010_account_links': m0010,
+  '0011_services': m0011,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */

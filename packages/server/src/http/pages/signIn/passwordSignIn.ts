@@ -8,6 +8,7 @@ import { html, type Html } from '../../html.js';
 import { formText } from '../formFields.js';
 import { noticeFor, sendPage } from '../render.js';
 import { afterPasswordStep } from './signInSteps.js';
+import { serviceUrlCheck } from '../../forwardAuth/serviceRedirects.js';
 
 const SIGN_IN_NOTICES = {
   loggedout: 'You are now signed out.',
@@ -28,7 +29,12 @@ interface SignInForm {
 export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): void {
   app.get('/login', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const redirectTo = safeRedirectTarget(query.redirect_to, ctx.config.siteUrl, '');
+    const redirectTo = safeRedirectTarget(
+      query.redirect_to,
+      ctx.config.siteUrl,
+      '',
+      await serviceUrlCheck(ctx),
+    );
     const signedIn = await sessionOf(ctx, request);
     if (signedIn && query.reauth === undefined)
       return reply.redirect(redirectTo || '/account', 302);
@@ -48,7 +54,12 @@ export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): v
     const log = formText(body.log).slice(0, 254);
     const pwd = formText(body.pwd);
     const remember = formText(body.rememberme) !== '';
-    const redirectTo = safeRedirectTarget(body.redirect_to, ctx.config.siteUrl, '');
+    const redirectTo = safeRedirectTarget(
+      body.redirect_to,
+      ctx.config.siteUrl,
+      '',
+      await serviceUrlCheck(ctx),
+    );
     const again = async (status: number, text: string, headers: Record<string, string> = {}) => {
       for (const [k, v] of Object.entries(headers)) reply.header(k, v);
       const canRegister = (await readSettings(ctx.db)).usersCanRegister;

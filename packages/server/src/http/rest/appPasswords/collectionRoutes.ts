@@ -5,6 +5,7 @@ import {
   listApplicationPasswords,
 } from '../../../app-passwords/index.js';
 import type { AppContext } from '../../../context.js';
+import { listServices, parseServicesLimit } from '../../../services/index.js';
 import { HttpError } from '../../errors.js';
 import { notifyApplicationPasswordCreated } from '../../notifications.js';
 import { appPasswordItem } from '../appPasswordShape.js';
@@ -51,9 +52,15 @@ export function registerCollectionRoutes(ctx: AppContext, registry: RestRegistry
               'This application has been blocked by the site administrator.',
             );
           }
+          // A password limited to services makes passwords limited at least as narrowly.
+          const services = parseServicesLimit(
+            req.args.services,
+            (await listServices(ctx.db)).map((s) => s.slug),
+            req.auth.appPassword?.services ?? [],
+          );
           const created = await createApplicationPassword(
             ctx.db,
-            { userId: owner.id, name, appId, scope, roleCeiling, expires },
+            { userId: owner.id, name, appId, scope, roleCeiling, expires, services },
             ctx.now(),
           );
           await auditOwner(ctx, req, 'app_password.created', owner, {
@@ -61,6 +68,7 @@ export function registerCollectionRoutes(ctx: AppContext, registry: RestRegistry
             name,
             app_id: appId,
             scope,
+            ...(services.length > 0 ? { services } : {}),
           });
           await notifyApplicationPasswordCreated(ctx, req.raw, owner, created.record);
           return {

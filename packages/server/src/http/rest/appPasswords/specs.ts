@@ -34,6 +34,12 @@ export const WRITE_ARGS = {
     format: 'date-time',
     description: 'Latchkey: the password stops working after this time (UTC).',
   },
+  services: {
+    type: 'array',
+    items: { type: 'string' },
+    description:
+      'Latchkey: slugs of the forward-auth services the password may enter (empty: all; never wider than the creating password).',
+  },
 } as const satisfies ArgSpecs;
 
 /** WordPress's refusal for each capability, by the capability that was missing. */
