@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
-import { findUserByLoginOrEmail, toUser, type User } from '../accounts/index.js';
-import type { Database } from '../store/index.js';
+import type { Kysely, Selectable } from 'kysely';
+import { toUser, type User } from '../accounts/index.js';
+import { compiledOnce, type Database } from '../store/index.js';
+import type { ApplicationPasswordsTable, UsersTable } from '../store/schema.js';
 import type { CredentialCache } from './credentialCache.js';
 import { normalizePresentedPassword } from './format.js';
 import { hashApplicationPassword, verifyLegacyHash } from './hash.js';
@@ -34,31 +35,53 @@ const USER_COLUMNS = [
   'credentials_version',
 ] as const;
 
+/** The hot query, by login or by email: compiled once per store handle, never rebuilt. */
+const lookupBy = (by: 'login_key' | 'email_key') =>
+  compiledOnce<Database, Record<string, unknown>, [string, string]>(2, (db, key, hash) =>
+    db
+      .selectFrom('application_passwords as ap')
+      .innerJoin('users as u', 'u.id', 'ap.user_id')
+      .leftJoin('app_id_blocks as b', 'b.app_id', 'ap.app_id')
+      .selectAll('ap')
+      .select(USER_COLUMNS.map((c) => `u.${c} as u_${c}` as const))
+      .select('b.app_id as blocked_app_id')
+      .where(`u.${by}`, '=', key!)
+      .where('ap.password_hash', '=', hash!)
+      .limit(1),
+  );
+const LOOKUP = { login_key: lookupBy('login_key'), email_key: lookupBy('email_key') };
+
+const userBy = (by: 'login_key' | 'email_key') =>
+  compiledOnce<Database, Selectable<UsersTable>, [string]>(1, (db, key) =>
+    db.selectFrom('users').selectAll().where(by, '=', key!).limit(1),
+  );
+const USER = { login_key: userBy('login_key'), email_key: userBy('email_key') };
+
+const legacyHashesOf = compiledOnce<Database, Selectable<ApplicationPasswordsTable>, [number]>(
+  1,
+  (db, userId) =>
+    db
+      .selectFrom('application_passwords')
+      .selectAll()
+      .where('user_id', '=', userId as unknown as number)
+      .where('password_hash', 'not like', '$generic$%'),
+);
+
 async function lookup(
   db: Kysely<Database>,
   by: 'login_key' | 'email_key',
   key: string,
   hash: string,
 ) {
-  const row = await db
-    .selectFrom('application_passwords as ap')
-    .innerJoin('users as u', 'u.id', 'ap.user_id')
-    .leftJoin('app_id_blocks as b', 'b.app_id', 'ap.app_id')
-    .selectAll('ap')
-    .select(USER_COLUMNS.map((c) => `u.${c} as u_${c}` as const))
-    .select('b.app_id as blocked_app_id')
-    .where(`u.${by}`, '=', key)
-    .where('ap.password_hash', '=', hash)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const r = row as unknown as Record<string, unknown>;
+  const [r] = await LOOKUP[by](db, key, hash);
+  if (!r) return undefined;
   const userRow = Object.fromEntries(
     USER_COLUMNS.map((c) => [c, r[`u_${c}`]]),
   ) as unknown as Parameters<typeof toUser>[0];
   return {
     user: toUser(userRow),
-    record: toApplicationPassword(row),
-    blocked: row.blocked_app_id !== null,
+    record: toApplicationPassword(r as unknown as Selectable<ApplicationPasswordsTable>),
+    blocked: r.blocked_app_id !== null,
   };
 }
 
@@ -111,14 +134,11 @@ async function verifyInStore(
     (key.includes('@') ? await lookup(db, 'email_key', key, hash) : undefined);
   if (found) return judge(found, now);
 
-  const user = await findUserByLoginOrEmail(db, key);
-  if (!user) return { ok: false, reason: 'invalid' };
-  const legacy = await db
-    .selectFrom('application_passwords')
-    .selectAll()
-    .where('user_id', '=', user.id)
-    .where('password_hash', 'not like', '$generic$%')
-    .execute();
+  let [owner] = await USER.login_key(db, key);
+  if (!owner && key.includes('@')) [owner] = await USER.email_key(db, key);
+  if (!owner) return { ok: false, reason: 'invalid' };
+  const user = toUser(owner);
+  const legacy = await legacyHashesOf(db, user.id);
   for (const row of legacy) {
     if (await verifyLegacyHash(password, row.password_hash)) {
       await upgradeApplicationPasswordHash(db, row.uuid, password);
