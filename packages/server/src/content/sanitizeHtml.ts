@@ -1,4 +1,14 @@
-import sanitize from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type SanitizeHtml from 'sanitize-html';
+
+const require = createRequire(import.meta.url);
+let loaded: typeof SanitizeHtml | undefined;
+/** Required at the first post written (≈15 MB resident that a read-only API never needs). */
+const sanitize: typeof SanitizeHtml = ((markup: string, options?: SanitizeHtml.IOptions) =>
+  (loaded ??= require('sanitize-html') as typeof SanitizeHtml)(
+    markup,
+    options,
+  )) as typeof SanitizeHtml;
 
 /**
  * Roughly WordPress's `wp_kses_post` list: the markup an author may use in post content.
@@ -163,9 +173,9 @@ const baseOptions = {
     'iframe',
     'object',
   ],
-} satisfies sanitize.IOptions;
+} satisfies SanitizeHtml.IOptions;
 
-const postOptions: sanitize.IOptions = {
+const postOptions: SanitizeHtml.IOptions = {
   ...baseOptions,
   allowedTags: POST_TAGS,
   allowedAttributes: POST_ATTRIBUTES,
@@ -192,7 +202,7 @@ const postOptions: sanitize.IOptions = {
   },
 };
 
-const titleOptions: sanitize.IOptions = {
+const titleOptions: SanitizeHtml.IOptions = {
   ...baseOptions,
   allowedTags: Object.keys(TITLE_ATTRIBUTES),
   allowedAttributes: TITLE_ATTRIBUTES,

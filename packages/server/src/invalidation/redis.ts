@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AcknowledgedBus } from './acknowledged.js';
 
@@ -12,6 +11,7 @@ export async function createRedisBus(
   prefix: string,
   logger: Logger,
 ): Promise<AcknowledgedBus> {
+  const { Redis } = await import('ioredis');
   const bus = new AcknowledgedBus('redis', logger);
   const options = { lazyConnect: true, maxRetriesPerRequest: 1 } as const;
   const publisher = new Redis(url, options);

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+const require = createRequire(import.meta.url);
+/** Required when the first message is sent: mail is rare, and nodemailer is large. */
+const nodemailer = () => require('nodemailer') as typeof Nodemailer;
 import type { Logger } from 'pino';
 import type { OutgoingMail, SendResult } from './message.js';
 
@@ -63,34 +69,36 @@ interface Delivery {
 function smtpDelivery(url: string, logger: Logger): Delivery {
   // Not pooled: mail is rare (new credentials, codes), and a pooled idle connection would
   // only meet the server's idle timeout.
-  const transport = nodemailer.createTransport({
-    url,
-    connectionTimeout: SMTP_TIMEOUT_MS,
-    greetingTimeout: SMTP_TIMEOUT_MS,
-    socketTimeout: SMTP_TIMEOUT_MS,
-    dnsTimeout: SMTP_TIMEOUT_MS,
-  });
+  let transport: Transporter | undefined;
   return {
     async send(message) {
+      transport ??= nodemailer().createTransport({
+        url,
+        connectionTimeout: SMTP_TIMEOUT_MS,
+        greetingTimeout: SMTP_TIMEOUT_MS,
+        socketTimeout: SMTP_TIMEOUT_MS,
+        dnsTimeout: SMTP_TIMEOUT_MS,
+      });
       const info = await transport.sendMail(message);
       logger.info({ to: message.to, messageId: info.messageId }, 'mail sent over SMTP');
       return { delivered: 'smtp' };
     },
     close() {
-      transport.close();
+      transport?.close();
     },
   };
 }
 
 function outboxDelivery(outbox: string, logger: Logger, now: () => number): Delivery {
   // The stream transport composes the same RFC 5322 message SMTP would carry, CRLF included.
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-  });
+  let transport: Transporter | undefined;
   return {
     async send(message) {
+      transport ??= nodemailer().createTransport({
+        streamTransport: true,
+        buffer: true,
+        newline: 'windows',
+      });
       const info = await transport.sendMail(message);
       // Messages may carry codes and links that act on the account: owner-only folder and file.
       await mkdir(outbox, { recursive: true, mode: 0o700 });
@@ -103,7 +111,7 @@ function outboxDelivery(outbox: string, logger: Logger, now: () => number): Deli
       return { delivered: 'outbox', path: file };
     },
     close() {
-      transport.close();
+      transport?.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -115,7 +115,9 @@ async function tryConsume(
 export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Promise<Limiters> {
   let redis: Redis | undefined;
   if (redisUrl) {
-    redis = new Redis(redisUrl, {
+    // Loaded only when Redis is configured.
+    const { Redis: RedisClient } = await import('ioredis');
+    redis = new RedisClient(redisUrl, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

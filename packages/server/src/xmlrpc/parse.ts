@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { invalidRequest, parseError } from './faults.js';
 import { newStruct, parseDateTime, type XmlRpcStruct, type XmlRpcValue } from './values.js';
 
@@ -23,20 +24,26 @@ type Node = { [name: string]: Node[] | string | undefined };
 const TEXT = '#text';
 const CDATA = '#cdata';
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  // Entities are decoded here, for the five predefined ones and character references only:
-  // nothing from a DTD is ever expanded (and DTDs are refused before parsing anyway).
-  processEntities: false,
-  htmlEntities: false,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  cdataPropName: CDATA,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  maxNestedTags: MAX_ELEMENT_DEPTH,
-});
+const require = createRequire(import.meta.url);
+/** Required at the first XML-RPC call (the REST API and the pages never need it). */
+let xml: typeof FastXmlParser | undefined;
+const fxp = () => (xml ??= require('fast-xml-parser') as typeof FastXmlParser);
+let made: FastXmlParser.XMLParser | undefined;
+const parser = () =>
+  (made ??= new (fxp().XMLParser)({
+    preserveOrder: true,
+    // Entities are decoded here, for the five predefined ones and character references only:
+    // nothing from a DTD is ever expanded (and DTDs are refused before parsing anyway).
+    processEntities: false,
+    htmlEntities: false,
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: false,
+    cdataPropName: CDATA,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    maxNestedTags: MAX_ELEMENT_DEPTH,
+  }));
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -207,11 +214,11 @@ export function parseMethodCall(body: Buffer | string | undefined): MethodCall {
     if (c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd)
       throw parseError('control characters are not allowed.');
   }
-  const valid = XMLValidator.validate(text);
+  const valid = fxp().XMLValidator.validate(text);
   if (valid !== true) throw parseError(valid.err.msg);
   let nodes: Node[];
   try {
-    nodes = parser.parse(text) as Node[];
+    nodes = parser().parse(text) as Node[];
   } catch (error) {
     if (error instanceof Error && /nested/i.test(error.message))
       throw invalidRequest(`Elements nest too deeply.`);
@@ -247,9 +254,9 @@ export type MethodResponse =
 
 /** Parses a `<methodResponse>` (for tests and tools that talk to XML-RPC servers). */
 export function parseMethodResponse(text: string): MethodResponse {
-  const valid = XMLValidator.validate(text);
+  const valid = fxp().XMLValidator.validate(text);
   if (valid !== true) throw parseError(valid.err.msg);
-  const [root] = elementsOf(parser.parse(text) as Node[], 'document');
+  const [root] = elementsOf(parser().parse(text) as Node[], 'document');
   if (!root || root.name !== 'methodResponse') throw invalidRequest('Not a <methodResponse>.');
   const [part] = elementsOf(root.children, 'methodResponse');
   if (part?.name === 'fault') {

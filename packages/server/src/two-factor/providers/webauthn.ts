@@ -1,12 +1,8 @@
 import type { Kysely } from 'kysely';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+
+/** Loaded at the first ceremony: a large library (≈25 MB resident) most requests never need. */
+const webauthn = () => import('@simplewebauthn/server');
 import type { User } from '../../accounts/index.js';
 import type { Database } from '../../store/index.js';
 import type { TwoFactorDeps } from '../deps.js';
@@ -50,7 +46,9 @@ export function createWebauthnProvider(
     async webauthnRegistrationOptions(user: User, sessionId: string) {
       const { rpID } = rp();
       const existing = await listWebauthnCredentials(db, user.id);
-      const options = await generateRegistrationOptions({
+      const options = await (
+        await webauthn()
+      ).generateRegistrationOptions({
         rpName: await deps.siteName(),
         rpID,
         userName: user.login,
@@ -85,7 +83,9 @@ export function createWebauthnProvider(
         const parsed = (
           typeof response === 'string' ? JSON.parse(response) : response
         ) as RegistrationResponseJSON;
-        verified = await verifyRegistrationResponse({
+        verified = await (
+          await webauthn()
+        ).verifyRegistrationResponse({
           response: parsed,
           expectedChallenge: row.webauthn_challenge,
           expectedOrigin: origin,
@@ -143,7 +143,9 @@ export function createWebauthnProvider(
     async webauthnAuthenticationOptions(user: User, challenge: LoginChallenge) {
       const { rpID } = rp();
       const credentials = await listWebauthnCredentials(db, user.id);
-      const options = await generateAuthenticationOptions({
+      const options = await (
+        await webauthn()
+      ).generateAuthenticationOptions({
         rpID,
         allowCredentials: credentials.map((c) => ({ id: c.id, transports: c.transports as never })),
         userVerification: 'preferred',
@@ -173,7 +175,9 @@ export function createWebauthnProvider(
       if (!credential) return false;
       const { rpID, origin } = rp();
       try {
-        const result = await verifyAuthenticationResponse({
+        const result = await (
+          await webauthn()
+        ).verifyAuthenticationResponse({
           response,
           expectedChallenge: expected,
           expectedOrigin: origin,
