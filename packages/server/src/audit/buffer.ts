@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { recordAuditEvent, type AuditEventInput } from './events.js';
+import { recordAuditEvents, type AuditEventInput } from './events.js';
 
 interface FailureTally {
   count: number;
@@ -15,6 +15,8 @@ interface FailureTally {
  */
 export class AuditBuffer {
   private failures = new Map<string, FailureTally>();
+  /** Failures from addresses beyond the cap: counted together, so none goes unrecorded. */
+  private overflow: FailureTally | undefined;
   private events: Array<{ input: AuditEventInput; time: number }> = [];
   /** A cap so a flood cannot grow memory without bound; the tallies keep counting. */
   private static readonly MAX_EVENTS = 10_000;
@@ -31,6 +33,11 @@ export class AuditBuffer {
         last: now,
         userAgent: userAgent.slice(0, 512),
       });
+    } else if (this.overflow) {
+      this.overflow.count++;
+      this.overflow.last = now;
+    } else {
+      this.overflow = { count: 1, first: now, last: now, userAgent: '' };
     }
   }
 
@@ -41,27 +48,32 @@ export class AuditBuffer {
   async flush(db: Kysely<Database>): Promise<number> {
     const events = this.events;
     const failures = this.failures;
+    const overflow = this.overflow;
     this.events = [];
     this.failures = new Map();
-    for (const { input, time } of events) await recordAuditEvent(db, input, time);
-    for (const [ip, tally] of failures) {
-      await recordAuditEvent(
-        db,
-        {
-          event: 'app_password.failure',
-          userId: null,
-          ip,
-          userAgent: tally.userAgent,
-          credential: 'basic',
-          details: {
-            count: tally.count,
-            first: new Date(tally.first).toISOString(),
-            last: new Date(tally.last).toISOString(),
-          },
+    this.overflow = undefined;
+    const tallied = (ip: string, tally: FailureTally, extra: Record<string, unknown> = {}) => ({
+      input: {
+        event: 'app_password.failure' as const,
+        userId: null,
+        ip,
+        userAgent: tally.userAgent,
+        credential: 'basic',
+        details: {
+          count: tally.count,
+          first: new Date(tally.first).toISOString(),
+          last: new Date(tally.last).toISOString(),
+          ...extra,
         },
-        tally.last,
-      );
-    }
-    return events.length + failures.size;
+      },
+      time: tally.last,
+    });
+    const rows = [
+      ...events,
+      ...[...failures].map(([ip, tally]) => tallied(ip, tally)),
+      ...(overflow ? [tallied('', overflow, { other_addresses: true })] : []),
+    ];
+    await recordAuditEvents(db, rows);
+    return rows.length;
   }
 }

@@ -122,6 +122,21 @@ describe.each(STORES)('audit events: recorded and listed, SPEC §6.4, §10 ($nam
 describe.each(STORES)('audit events born on the hot path, SPEC §3.1, §10 ($name)', (kind) => {
   const db = freshStoreForEachTest(kind);
 
+  it('a flood from more addresses than the cap is still counted, and written in a few statements', async () => {
+    const buffer = new AuditBuffer();
+    for (let i = 0; i < 10_050; i++)
+      buffer.credentialFailure(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 'flood', T0 + i);
+    expect(await buffer.flush(db())).toBe(10_001);
+    const { total } = await listAuditEvents(db(), { page: 1, perPage: 1 });
+    expect(total).toBe(10_001);
+    const rest = await db()
+      .selectFrom('audit_events')
+      .select(['ip', 'details'])
+      .where('ip', '=', '')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(rest.details)).toMatchObject({ count: 50, other_addresses: true });
+  });
+
   it('writes nothing until flushed, then one failure event per address with its count and span', async () => {
     const buffer = new AuditBuffer();
     buffer.credentialFailure('192.0.2.1', 'curl/8', T0);

@@ -63,23 +63,40 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
+const auditRow = (input: AuditEventInput, now: number) => ({
+  time: now,
+  event: input.event,
+  user_id: input.userId,
+  ip: input.ip.slice(0, 64),
+  user_agent: input.userAgent.slice(0, 512),
+  credential: input.credential ?? null,
+  details: JSON.stringify(input.details ?? {}),
+});
+
 export async function recordAuditEvent(
   db: Kysely<Database>,
   input: AuditEventInput,
   now = Date.now(),
 ): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      time: now,
-      event: input.event,
-      user_id: input.userId,
-      ip: input.ip.slice(0, 64),
-      user_agent: input.userAgent.slice(0, 512),
-      credential: input.credential ?? null,
-      details: JSON.stringify(input.details ?? {}),
-    })
-    .execute();
+  await db.insertInto('audit_events').values(auditRow(input, now)).execute();
+}
+
+/** Rows per statement when events are written in bulk (well under both dialects' limits). */
+const BATCH = 200;
+
+/**
+ * Many events at once (the periodic flush): a few hundred rows per statement, and the event
+ * loop gets a turn between statements, so a flush after a flood never stalls the API.
+ */
+export async function recordAuditEvents(
+  db: Kysely<Database>,
+  events: ReadonlyArray<{ input: AuditEventInput; time: number }>,
+): Promise<void> {
+  for (let i = 0; i < events.length; i += BATCH) {
+    const rows = events.slice(i, i + BATCH).map((e) => auditRow(e.input, e.time));
+    await db.insertInto('audit_events').values(rows).execute();
+    if (i + BATCH < events.length) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 export async function listAuditEvents(

@@ -1,5 +1,6 @@
 export {
   recordAuditEvent,
+  recordAuditEvents,
   listAuditEvents,
   AUDIT_EVENTS,
   type AuditEvent,
