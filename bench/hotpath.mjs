@@ -18,7 +18,6 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,13 +25,13 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, URLSearchParams, fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { HOST, childEnv, fetchCsrf, freePort } from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_DIR = path.join(ROOT, 'packages/server');
 const SERVER_MAIN = path.join(SERVER_DIR, 'dist/cli/main.js');
 const BARE_MAIN = path.join(ROOT, 'bench/bareServer.mjs');
 const RESULTS = path.join(ROOT, 'bench/RESULTS.md');
-const HOST = '127.0.0.1';
 const ROUTE = '/wp-json/wp/v2/users/me';
 const WRK = 'wrk';
 const SIGN_INS_PER_SECOND = 20;
@@ -247,29 +246,6 @@ function cleanup() {
 
 const onCleanup = (what, run) => cleanupSteps.push({ what, run });
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Environment for a child: nothing inherited that could pick a store, Redis, SMTP or settings. */
-function childEnv(extra) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('LATCHKEY_') || ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL'].includes(key)) {
-      delete env[key];
-    }
-  }
-  return { ...env, ...extra };
-}
-
 /**
  * Spawns a server (`argsFor(port)`) on a free port and waits for GET /healthz to answer 200.
  * Retries twice when the port was taken meanwhile. Registers its stop as a cleanup step.
@@ -471,20 +447,6 @@ async function preflightUser(ctx, what, fixture) {
 }
 
 /** The sign-in form once: the `latchkey_csrf` cookie and the form's `_csrf` token. */
-async function fetchCsrf(origin) {
-  const res = await fetch(`${origin}/login`, { signal: AbortSignal.timeout(5000) });
-  const page = await res.text();
-  const setCookies = res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie') ?? ''];
-  const cookie = setCookies.map((c) => /^\s*(latchkey_csrf=[^;,\s]+)/.exec(c)?.[1]).find(Boolean);
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (res.status !== 200 || !cookie || !token) {
-    throw new Error(
-      `GET /login: expected 200 with a latchkey_csrf cookie and a _csrf field, got ${res.status} ` +
-        `(cookie ${cookie ? 'present' : 'missing'}, token ${token ? 'present' : 'missing'})`,
-    );
-  }
-  return { cookie, token };
-}
 
 /** Address of the n-th sign-in of the run: 192.168.x.y, distinct for 65,536 sign-ins. */
 const signInAddress = (n) => `192.168.${(n >> 8) & 255}.${n & 255}`;

@@ -13,17 +13,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { URLSearchParams, fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { HOST, childEnv, fetchCsrf, freePort } from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_MAIN = path.join(ROOT, 'packages/server/dist/cli/main.js');
-const HOST = '127.0.0.1';
 const ADMIN_LOGIN = 'admin';
 
 /**
@@ -132,30 +131,6 @@ class UsageError extends Error {}
 // ---------------------------------------------------------------------------------------------
 // Server process
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Environment for the child: no inherited store/Redis/SMTP/Latchkey settings, our admin password. */
-function childEnv(adminPassword) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('LATCHKEY_') || ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL'].includes(key)) {
-      delete env[key];
-    }
-  }
-  env.LATCHKEY_ADMIN_PASSWORD = adminPassword;
-  return env;
-}
-
 async function startServer(dataDir, adminPassword, deadlineMs) {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -175,7 +150,11 @@ async function startServer(dataDir, adminPassword, deadlineMs) {
         '--log-level',
         'warn',
       ],
-      { cwd: ROOT, env: childEnv(adminPassword), stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: ROOT,
+        env: childEnv({ LATCHKEY_ADMIN_PASSWORD: adminPassword }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     const server = {
       child,
@@ -308,20 +287,6 @@ function serverMemory(server) {
 // Requests
 
 /** Fetches the sign-in form once: the `latchkey_csrf` cookie and the form's `_csrf` token. */
-async function fetchCsrf(server) {
-  const res = await fetch(`${server.origin}/login`, { signal: AbortSignal.timeout(5000) });
-  const page = await res.text();
-  const setCookies = res.headers.getSetCookie?.() ?? [res.headers.get('set-cookie') ?? ''];
-  const cookie = setCookies.map((c) => /^\s*(latchkey_csrf=[^;,\s]+)/.exec(c)?.[1]).find(Boolean);
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (res.status !== 200 || !cookie || !token) {
-    throw new Error(
-      `GET /login: expected 200 with a latchkey_csrf cookie and a _csrf field, got ${res.status} ` +
-        `(cookie ${cookie ? 'present' : 'missing'}, token ${token ? 'present' : 'missing'})`,
-    );
-  }
-  return { cookie, token };
-}
 
 /**
  * One POST /login request, reused for every request of the storm (the browser CSRF token is
@@ -369,7 +334,7 @@ async function appPasswordRequest(server, login, count) {
 }
 
 async function signInRequest(server, password, expectStatus) {
-  const { cookie, token } = await fetchCsrf(server);
+  const { cookie, token } = await fetchCsrf(server.origin);
   const body = new URLSearchParams({ _csrf: token, log: ADMIN_LOGIN, pwd: password }).toString();
   const headers = { 'content-type': 'application/x-www-form-urlencoded', cookie };
   const probe = await fetch(`${server.origin}/login`, {
