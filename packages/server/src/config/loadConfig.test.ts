@@ -45,3 +45,22 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('--cookie-domain (SPEC §11)', () => {
+  const site = { siteUrl: 'https://auth.example.com' };
+  it('takes the site host or a parent of it, from the flag or LATCHKEY_COOKIE_DOMAIN', () => {
+    expect(loadConfig({ ...site, cookieDomain: '.Example.com' }, {}).cookieDomain).toBe(
+      'example.com',
+    );
+    expect(loadConfig(site, { LATCHKEY_COOKIE_DOMAIN: 'auth.example.com' }).cookieDomain).toBe(
+      'auth.example.com',
+    );
+    expect(loadConfig(site, {}).cookieDomain).toBeUndefined();
+  });
+  it.each(['other.com', 'xample.com', 'com', '127.0.0.1', 'exa mple.com', 'example.com:443'])(
+    'refuses %s with one clear line',
+    (cookieDomain) => {
+      expect(() => loadConfig({ ...site, cookieDomain }, {})).toThrow(/^invalid --cookie-domain/);
+    },
+  );
+});

@@ -13,6 +13,12 @@ export interface Config {
   siteUrl: string;
   /** CIDRs whose X-Forwarded-For we believe. */
   trustProxy: string[];
+  /**
+   * The session cookie's Domain (SPEC §11): a parent domain of the site's host so that a sign-in
+   * at auth.example.com also counts at app.example.com for forward authentication. Unset: the
+   * cookie belongs to the site's host alone.
+   */
+  cookieDomain: string | undefined;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   databaseUrl: string | undefined;
@@ -77,6 +83,12 @@ export const CONFIG_OPTIONS = {
     env: 'LATCHKEY_TRUST_PROXY',
     default: '',
     describe: 'comma-separated CIDRs whose X-Forwarded-For is believed',
+  },
+  cookieDomain: {
+    flag: 'cookie-domain',
+    env: 'LATCHKEY_COOKIE_DOMAIN',
+    default: undefined,
+    describe: 'session cookie domain: the site host or a parent (forward auth for subdomains)',
   },
   tlsCert: {
     flag: 'tls-cert',
@@ -212,6 +224,8 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     if (!isCidr(cidr))
       fail('trustProxy', 'a comma-separated list of CIDRs such as 10.0.0.0/8', cidr);
 
+  const cookieDomain = parseCookieDomain(raw('cookieDomain'), siteUrl);
+
   const databaseUrl = raw('databaseUrl');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     fail('databaseUrl', 'a postgres:// URL', '<redacted>');
@@ -246,6 +260,7 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     env: envName,
     siteUrl,
     trustProxy,
+    cookieDomain,
     tlsCert,
     tlsKey,
     databaseUrl,
@@ -257,6 +272,29 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     bodyLimitBytes: bodyLimitBytes!,
     logLevel,
   };
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * A cookie Domain that browsers will accept from this site: a host name (no IP address, no
+ * port), equal to the site's host or a parent of it on a label boundary, of two labels at least
+ * (a browser refuses a cookie for a whole top-level domain).
+ */
+function parseCookieDomain(value: string | undefined, siteUrl: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const domain = value.trim().toLowerCase().replace(/^\./, '');
+  const siteHost = new URL(siteUrl).hostname.toLowerCase();
+  const labels = domain.split('.');
+  const fail = (why: string): never => {
+    throw new ConfigError(`invalid --cookie-domain: ${why}, got ${JSON.stringify(value)}`);
+  };
+  if (isIP(domain) !== 0 || !labels.every((l) => LABEL.test(l)))
+    fail('expected a host name such as example.com');
+  if (labels.length < 2) fail('expected a domain of at least two labels (example.com)');
+  if (siteHost !== domain && !siteHost.endsWith(`.${domain}`))
+    fail(`expected the site's host (${siteHost}) or a parent domain of it`);
+  return domain;
 }
 
 function parseInteger(value: string | undefined): number | undefined {

@@ -121,5 +121,6 @@ export function clearSessionCookie(
     httpOnly: true,
     sameSite: 'lax',
     secure: isSecureRequest(ctx, request),
+    ...(ctx.config.cookieDomain ? { domain: ctx.config.cookieDomain } : {}),
   });
 }

@@ -369,7 +369,19 @@ describe.each(STORES)(SUITE, (store) => {
       pwd: 'alice-Pass-1234',
       redirect_to: back,
     });
-    expect(response.headers.get('location')).toBe(back);
+    // Through a page of its own: the pages' CSP (form-action 'self') binds a form's redirects.
+    const location = response.headers.get('location')!;
+    expect(location).toBe(`/login/continue?to=${encodeURIComponent(back)}`);
+    const page = await browser.get(location);
+    expect(page.status).toBe(200);
+    expect(page.text_).toContain(
+      '<meta http-equiv="refresh" content="0;url=http://wiki.example.test/page?x=1">',
+    );
+    const evil = await browser.get(
+      `/login/continue?to=${encodeURIComponent('http://evil.example.test/')}`,
+    );
+    expect(evil.status).toBe(302);
+    expect(evil.headers.get('location')).toBe('/account');
     const other = new BrowserClient(server.url);
     await other.get('/login');
     const refused = await other.postForm('/login', {

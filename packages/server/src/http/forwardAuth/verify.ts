@@ -19,6 +19,7 @@ import { sessionOf } from '../browserAuth.js';
 import { isLoopback } from '../clientAddress.js';
 import { HttpError } from '../errors.js';
 import { ServiceFirstUses } from './firstUses.js';
+import { registerSignInContinuation } from './serviceRedirects.js';
 import { identityHeaders } from './identityHeaders.js';
 import {
   createProxyTrust,
@@ -63,6 +64,7 @@ export async function registerForwardAuth(app: FastifyInstance, ctx: AppContext)
     });
     registerVerifyRoute(scope, ctx);
   });
+  registerSignInContinuation(app, ctx);
 }
 
 function registerVerifyRoute(app: FastifyInstance, ctx: AppContext): void {

@@ -18,6 +18,7 @@ import { clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
 import { formText } from '../formFields.js';
+import { afterSignIn } from '../../forwardAuth/serviceRedirects.js';
 import { auditSignInStep } from '../pageAudit.js';
 import { sendPage } from '../render.js';
 import { showSecondFactorPage } from './secondFactorPage.js';
@@ -58,11 +59,12 @@ export async function completeSignIn(
     httpOnly: true,
     sameSite: 'lax',
     secure: isSecureRequest(ctx, request),
+    ...(ctx.config.cookieDomain ? { domain: ctx.config.cookieDomain } : {}),
     // Without remember-me the cookie lives for the browser session only.
     ...(options.remember ? { maxAge: REMEMBERED_SESSION_TTL_MS / 1000 } : {}),
   });
   return reply.redirect(
-    options.enrolmentOnly ? '/account/two-factor' : options.redirectTo || '/account',
+    options.enrolmentOnly ? '/account/two-factor' : afterSignIn(options.redirectTo || '/account'),
     302,
   );
 }
