@@ -35,6 +35,7 @@ describe('parseAuthorizeRequest', () => {
       scope: 'content',
       responseType: 'code',
       codeChallenge: CHALLENGE,
+      services: [],
     });
     expect(new URLSearchParams(authorizeQuery(request)).get('success_url')).toBe(
       request.successUrl,
@@ -131,5 +132,20 @@ describe('destinations', () => {
     );
     expect(rejectDestination(base)).toBe('http://app.example.com/cb?success=false');
     expect(rejectDestination({ ...base, successUrl: '' })).toBe('/account');
+  });
+});
+
+describe('services= (SPEC §11)', () => {
+  it('reads a list of slugs and carries it through the query; refuses anything else', () => {
+    const { request, problems } = parseAuthorizeRequest(
+      { services: 'wiki, calendar,wiki' },
+      'production',
+    );
+    expect(problems).toEqual([]);
+    expect(request.services).toEqual(['wiki', 'calendar']);
+    expect(new URLSearchParams(authorizeQuery(request)).get('services')).toBe('wiki,calendar');
+    expect(parseAuthorizeRequest({ services: 'Bad Slug!' }, 'production').problems[0]?.code).toBe(
+      'invalid_services',
+    );
   });
 });

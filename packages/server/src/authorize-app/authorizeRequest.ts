@@ -19,6 +19,11 @@ export interface AuthorizeRequest {
   responseType: ResponseType;
   /** PKCE S256 challenge, `""` when absent. */
   codeChallenge: string;
+  /**
+   * **[ours]** Forward-auth services (SPEC §11) the app asks its password to be limited to;
+   * `[]` when it did not ask. The person approving may narrow the list, never widen it.
+   */
+  services: string[];
 }
 
 export type AuthorizeProblemField =
@@ -29,7 +34,8 @@ export type AuthorizeProblemField =
   | 'scope'
   | 'response_type'
   | 'code_challenge'
-  | 'code_challenge_method';
+  | 'code_challenge_method'
+  | 'services';
 
 export interface AuthorizeProblem {
   field: AuthorizeProblemField;
@@ -127,9 +133,30 @@ export function parseAuthorizeRequest(
       message: 'Only the S256 code challenge method is supported.',
     });
 
+  const servicesText = text(input.services) ?? '';
+  const services = [...new Set(servicesText.split(/[\s,]+/).filter(Boolean))];
+  if (
+    services.length > 50 ||
+    !services.every((s) => /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(s))
+  )
+    problems.push({
+      field: 'services',
+      code: 'invalid_services',
+      message: 'The services must be a comma-separated list of service slugs.',
+    });
+
   const appName = (text(input.app_name) ?? '').slice(0, 255);
   return {
-    request: { appName, appId, successUrl, rejectUrl, scope, responseType, codeChallenge },
+    request: {
+      appName,
+      appId,
+      successUrl,
+      rejectUrl,
+      scope,
+      responseType,
+      codeChallenge,
+      services: problems.some((p) => p.field === 'services') ? [] : services,
+    },
     problems,
   };
 }
@@ -166,5 +193,6 @@ export function authorizeQuery(request: AuthorizeRequest): string {
   if (request.scope) params.set('scope', request.scope);
   if (request.responseType === 'code') params.set('response_type', 'code');
   if (request.codeChallenge) params.set('code_challenge', request.codeChallenge);
+  if (request.services.length > 0) params.set('services', request.services.join(','));
   return params.toString();
 }

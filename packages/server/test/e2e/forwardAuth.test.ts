@@ -392,5 +392,56 @@ describe.each(STORES)(SUITE, (store) => {
     expect(refused.headers.get('location')).toBe('/account');
   });
 
+  it('/account offers the services limit; the authorize screen narrows what the app asked for', async () => {
+    const browser = new BrowserClient(server.url);
+    await browser.signIn('alice', 'alice-Pass-1234');
+    const account = await browser.get('/account');
+    expect(account.text_).toContain('name="services" value="wiki"');
+    const created = await browser.postForm('/account/application-passwords', {
+      name: 'wiki from account',
+      services: 'wiki',
+    });
+    expect(created.status).toBe(200);
+    const named = async (name: string) =>
+      (
+        await api(server, 'GET', `/wp/v2/users/${alice.id}/application-passwords`, {
+          auth: adminAuth,
+        })
+      ).json.filter((p: { name: string }) => p.name === name);
+    expect(await named('wiki from account')).toMatchObject([{ services: ['wiki'] }]);
+    expect(
+      (await browser.postForm('/account/application-passwords', { name: 'x', services: 'nope' }))
+        .status,
+    ).toBe(400);
+
+    const screen = await browser.get(
+      `/authorize-application?app_name=${encodeURIComponent('Cal app')}&services=wiki,calendar`,
+    );
+    expect(screen.status).toBe(200);
+    expect(screen.text_).toContain('id="authorize-services"');
+    expect(screen.text_).toContain('name="services" value="calendar" checked');
+    const approve = (fields: Record<string, string>) =>
+      browser.postForm('/authorize-application', {
+        app_name: 'Cal app',
+        app_id: '',
+        success_url: '',
+        reject_url: '',
+        requested_scope: '',
+        response_type: 'password',
+        code_challenge: '',
+        requested_services: 'wiki,calendar',
+        scope: 'full',
+        expires: '',
+        approve: '1',
+        ...fields,
+      });
+    // Narrowed to one of the two it asked for.
+    expect((await approve({ services: 'calendar' })).status).toBe(200);
+    expect(await named('Cal app')).toMatchObject([{ services: ['calendar'] }]);
+    // A service it did not ask for is never added; none left means refused, not "all".
+    expect((await approve({ services: 'dash' })).status).toBe(400);
+    expect((await approve({})).status).toBe(400);
+  });
+
   it('ADMIN_PASSWORD fixture stays usable', () => expect(ADMIN_PASSWORD).toBeTruthy());
 });

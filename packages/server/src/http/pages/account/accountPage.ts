@@ -7,6 +7,7 @@ import { listApplicationPasswords } from '../../../app-passwords/index.js';
 import { loadTwoFactorState } from '../../../two-factor/index.js';
 import type { SignedIn } from '../../browserAuth.js';
 import { applicationPasswordsAvailableFor } from '../../rest/auth.js';
+import { listServices } from '../../../services/index.js';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
@@ -62,6 +63,7 @@ export async function showAccountPage(
     ctx.lastUsed.overlay(r),
   );
   const available = await applicationPasswordsAvailableFor(ctx, request);
+  const services = await listServices(ctx.db);
   const twoFactor = await ctx.twoFactor.status(user);
   const proofPending = await emailProofPending(ctx, user, now);
   const pendingEmail = await pendingEmailChange(ctx, user.id);
@@ -83,7 +85,7 @@ export async function showAccountPage(
 
           ${passwordSection(csrf)}
 
-          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now })}
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now, services })}
 
       ${sessionsSection({ csrf, sessions, currentSessionId: session.id })}
 

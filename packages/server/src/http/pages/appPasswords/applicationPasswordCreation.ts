@@ -11,7 +11,8 @@ import { HttpError } from '../../errors.js';
 import { html } from '../../html.js';
 import { notifyApplicationPasswordCreated } from '../../notifications.js';
 import { REAUTH_WINDOW_MS } from '../../rest/appPasswords.js';
-import { formFields, formText } from '../formFields.js';
+import { formFields, formList, formText } from '../formFields.js';
+import { ServiceError, listServices, parseServicesLimit } from '../../../services/index.js';
 import { auditPageChange } from '../pageAudit.js';
 import { sendPage } from '../render.js';
 import { reauthUrl, stepUpDue } from '../stepUp.js';
@@ -49,9 +50,18 @@ export function registerApplicationPasswordCreation(
         throw new HttpError(400, 'rest_invalid_param', error.detail);
       throw error;
     }
+    let services: string[];
+    try {
+      const registered = (await listServices(ctx.db)).map((s) => s.slug);
+      services = parseServicesLimit(formList(form.services), registered);
+    } catch (error) {
+      if (error instanceof ServiceError)
+        throw new HttpError(400, 'rest_invalid_param', error.detail);
+      throw error;
+    }
     const created = await createApplicationPassword(
       ctx.db,
-      { userId: c.owner.id, name, ...limits },
+      { userId: c.owner.id, name, ...limits, services },
       ctx.now(),
     );
     await auditPageChange(ctx, request, c.signedIn, 'app_password.created', c.owner, {

@@ -14,6 +14,8 @@ export function applicationPasswordsSection(options: {
   ownerRole?: Role;
   /** The server clock, to mark expired passwords. */
   now?: number;
+  /** Registered forward-auth services (SPEC §11), offered as a limit when there are any. */
+  services?: ReadonlyArray<{ slug: string; name: string }>;
 }): Html {
   const { csrf, base, records } = options;
   const now = options.now ?? Date.now();
@@ -37,6 +39,7 @@ export function applicationPasswordsSection(options: {
           ${ROLE_NAMES.filter((r) => !options.ownerRole || roleRank(r) < roleRank(options.ownerRole)).map((r) => html`<option value="${r}">${ROLE_LABELS[r]}</option>`)}
         </select></label>
       <label>Expires (optional) <input type="date" name="expires" id="new-application-password-expires"></label>
+      ${servicesChoice(options.services ?? [])}
       <button type="submit" id="create-application-password">Add application password</button>
     </form>
     ${
@@ -47,7 +50,7 @@ export function applicationPasswordsSection(options: {
         <tbody>${records.map(
           (r) => html`<tr data-uuid="${r.uuid}">
           <td><a href="${base}/${r.uuid}">${r.name}</a></td><td>${formatTime(r.created)}</td><td>${formatTime(r.lastUsed)}</td><td>${r.lastIp ?? '—'}</td>
-          <td>${r.scope === 'content' ? 'content only' : 'full'}${r.roleCeiling ? html`, as ${r.roleCeiling}` : ''}${r.expires === null ? '' : r.expires <= now ? html` <span class="tag">expired</span>` : html`, until ${formatTime(r.expires)}`}</td>
+          <td>${r.scope === 'content' ? 'content only' : 'full'}${r.roleCeiling ? html`, as ${r.roleCeiling}` : ''}${r.services.length > 0 ? html`; services: ${r.services.join(', ')}` : ''}${r.expires === null ? '' : r.expires <= now ? html` <span class="tag">expired</span>` : html`, until ${formatTime(r.expires)}`}</td>
           <td><form class="inline" method="post" action="${base}/${r.uuid}/revoke"><input type="hidden" name="_csrf" value="${csrf}"><button class="secondary" type="submit" aria-label="Revoke ${r.name}">Revoke</button></form></td>
         </tr>`,
         )}</tbody>
@@ -58,4 +61,12 @@ export function applicationPasswordsSection(options: {
         <button class="danger" type="submit" id="revoke-all">Revoke all application passwords</button>
       </form>`
     }`;
+}
+
+/** The services limit: none ticked means every service (SPEC §11). */
+function servicesChoice(services: ReadonlyArray<{ slug: string; name: string }>): Html | '' {
+  if (services.length === 0) return '';
+  return html`<fieldset id="new-application-password-services"><legend>Services it may enter through forward authentication (none ticked: all)</legend>
+        ${services.map((s) => html`<label class="check"><input type="checkbox" name="services" value="${s.slug}"> ${s.name} <span class="tag">${s.slug}</span></label>`)}
+      </fieldset>`;
 }

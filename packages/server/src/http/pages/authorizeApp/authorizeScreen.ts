@@ -16,6 +16,8 @@ export interface AuthorizeScreenValues {
   name: string;
   scope: string;
   expires: string;
+  /** Slugs ticked (of those the app asked for). */
+  services?: string[];
   error?: string;
 }
 
@@ -69,6 +71,7 @@ export function authorizeScreen(
           <input type="hidden" name="requested_scope" value="${authorize.scope ?? ''}" />
           <input type="hidden" name="response_type" value="${authorize.responseType}" />
           <input type="hidden" name="code_challenge" value="${authorize.codeChallenge}" />
+          <input type="hidden" name="requested_services" value="${authorize.services.join(',')}" />
           <label>New application password name
             <input type="text" id="app_name" name="app_name" value="${values.name}" maxlength="255" required /></label>
           <label>What it may reach
@@ -77,6 +80,13 @@ export function authorizeScreen(
               <option value="content" ${contentOnly || values.scope === 'content' ? html`selected` : ''}>Content only: posts, pages, categories, tags, media</option>
             </select></label>
           ${contentOnly ? html`<p class="muted" id="authorize-scope-note">The application asked for content only; it cannot be given more here.</p>` : ''}
+          ${
+            authorize.services.length > 0
+              ? html`<fieldset id="authorize-services"><legend>Services it may enter (the application asked for these; untick to narrow, it cannot be given more)</legend>
+                ${authorize.services.map((slug) => html`<label class="check"><input type="checkbox" name="services" value="${slug}" ${(values.services ?? authorize.services).includes(slug) ? html`checked` : ''}> ${slug}</label>`)}
+              </fieldset>`
+              : ''
+          }
           <label>Expires (optional)
             <input type="date" name="expires" id="authorize-expires" min="${today}" value="${values.expires}" /></label>
           <div>

@@ -22,9 +22,10 @@ export async function handOverApplicationPassword(
   reply: FastifyReply,
   signedIn: SignedIn,
   authorize: AuthorizeRequest,
-  granted: { name: string; limits: CredentialLimits },
+  granted: { name: string; limits: CredentialLimits; services?: string[] },
 ): Promise<FastifyReply> {
   const { name, limits } = granted;
+  const services = granted.services ?? [];
   const owner = signedIn.user;
   const created = await createApplicationPassword(
     ctx.db,
@@ -34,6 +35,7 @@ export async function handOverApplicationPassword(
       appId: authorize.appId,
       scope: limits.scope,
       expires: limits.expires,
+      services,
     },
     ctx.now(),
   );
@@ -42,6 +44,7 @@ export async function handOverApplicationPassword(
     name,
     app_id: authorize.appId,
     scope: limits.scope,
+    ...(services.length > 0 ? { services } : {}),
     via: 'authorize_application',
   });
   await notifyApplicationPasswordCreated(ctx, request, owner, created.record);

@@ -12,7 +12,8 @@ import {
 import { assertFormCsrf, sessionOf, type SignedIn } from '../../browserAuth.js';
 import type { AppContext } from '../../../context.js';
 import { REAUTH_WINDOW_MS } from '../../rest/appPasswords.js';
-import { formFields, formText } from '../formFields.js';
+import { formFields, formList, formText } from '../formFields.js';
+import { ServiceError, listServices, parseServicesLimit } from '../../../services/index.js';
 import { reauthUrl, stepUpDue } from '../stepUp.js';
 import { authorizeRefusal } from './authorizeRefusal.js';
 import { authorizeScreen } from './authorizeScreen.js';
@@ -28,6 +29,7 @@ const REQUEST_FIELDS = [
   'scope',
   'response_type',
   'code_challenge',
+  'services',
 ];
 
 /** Approve or Deny on the screen. */
@@ -39,7 +41,11 @@ export async function submitAuthorizeScreen(
   const path = request.url.split('?')[0]!;
   const body = formFields(request);
   // The request as the app made it: the form's hidden fields, with the scope it asked for.
-  const asked: Record<string, unknown> = { ...body, scope: body.requested_scope };
+  const asked: Record<string, unknown> = {
+    ...body,
+    scope: body.requested_scope,
+    services: body.requested_services,
+  };
   const signedIn = await sessionOf(ctx, request);
   if (!signedIn || signedIn.session.enrolmentOnly)
     return reply.redirect(elsewhereFirst(signedIn, path, asked), 303);
@@ -62,7 +68,28 @@ export async function submitAuthorizeScreen(
     name: formText(body.app_name),
     scope: formText(body.scope),
     expires: formText(body.expires),
+    services: formList(body.services).filter((s) => authorize.services.includes(s)),
   };
+  // What the app asked for can be narrowed; unticking every one would mean "all": refused.
+  if (authorize.services.length > 0 && values.services.length === 0)
+    return authorizeScreen(ctx, request, reply, signedIn, authorize, path, {
+      ...values,
+      error: 'Choose at least one of the services the application asked for.',
+    });
+  let services: string[];
+  try {
+    services = parseServicesLimit(
+      values.services,
+      (await listServices(ctx.db)).map((s) => s.slug),
+    );
+  } catch (error) {
+    if (error instanceof ServiceError)
+      return authorizeScreen(ctx, request, reply, signedIn, authorize, path, {
+        ...values,
+        error: error.detail,
+      });
+    throw error;
+  }
   const name = sanitizeApplicationPasswordName(values.name);
   if (name === '')
     return authorizeScreen(ctx, request, reply, signedIn, authorize, path, {
@@ -86,7 +113,11 @@ export async function submitAuthorizeScreen(
       });
     throw error;
   }
-  return handOverApplicationPassword(ctx, request, reply, signedIn, authorize, { name, limits });
+  return handOverApplicationPassword(ctx, request, reply, signedIn, authorize, {
+    name,
+    limits,
+    services,
+  });
 }
 
 /**
