@@ -25,8 +25,8 @@ export const SERVICE_FLAGS = {
 const cliActor = { ip: 'cli', userAgent: 'latchkey-cli', credential: 'cli' };
 
 /**
- * `latchkey service add|list|remove`. A running server sees a change made here within the few
- * seconds its services directory is kept (the CLI has no channel to the servers' memory).
+ * `latchkey service add|list|remove`. The write is announced to running servers like every
+ * other command-line change (cli/main.ts), so their services directories drop it in moments.
  */
 export async function runServiceCommand(
   store: Store,
