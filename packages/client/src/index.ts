@@ -9,6 +9,9 @@
  *
  * Runs in Node >= 20 and browsers (fetch and WebCrypto); the only dependency is @noble/ciphers.
  * File storage for the vault is Node-only: `@latchkey/client/file-storage`.
+ *
+ * For APIs of your own not behind a proxy: {@link createForwardAuthVerifier} and the Express,
+ * Fastify and Hono middleware ask Latchkey's `/auth/verify` (SPEC §11) with a short cache.
  */
 export {
   API_LINK_REL,
@@ -48,3 +51,14 @@ export {
   NotAnApiSiteError,
   RevokedCredentialsError,
 } from './errors.js';
+export {
+  createForwardAuthVerifier,
+  decodeHeaderValue,
+  expressForwardAuth,
+  fastifyForwardAuth,
+  honoForwardAuth,
+  type ForwardAuthOptions,
+  type LatchkeyIdentity,
+  type VerifyInput,
+  type VerifyOutcome,
+} from './forwardAuth.js';
