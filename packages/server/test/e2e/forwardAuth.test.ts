@@ -171,6 +171,14 @@ describe.each(STORES)(SUITE, (store) => {
     const content = await makeApplicationPassword(server, alice.id, 'c', { scope: 'content' });
     expect((await denied(basic('alice', content.password))).body.data.reason).toBe('scope');
     expect((await denied(basic('alice', content.password), 'wiki.example.test')).status).toBe(200);
+    // Expired: known, not admitted (REST answers 401 with data.reason "expired").
+    const old = await makeApplicationPassword(server, alice.id, 'old', {
+      expires: server.clock.now - 1000,
+    });
+    expect(await denied(basic('alice', old.password), 'wiki.example.test')).toMatchObject({
+      status: 403,
+      body: { code: 'latchkey_forbidden_service', data: { reason: 'expired' } },
+    });
 
     // Limited to the wiki: refused on the calendar.
     const limited = await api(server, 'POST', `/wp/v2/users/${alice.id}/application-passwords`, {

@@ -28,7 +28,7 @@ import {
   type OriginalRequest,
 } from './originalRequest.js';
 
-const REFUSALS: Record<RefusalReason | 'unavailable' | 'disabled_for_role', string> = {
+const REFUSALS: Record<RefusalReason | 'unavailable' | 'disabled_for_role' | 'expired', string> = {
   role: 'Your role may not use this service.',
   capability: 'Your account may not use this service.',
   service_limit: 'This application password is not allowed on this service.',
@@ -36,6 +36,7 @@ const REFUSALS: Record<RefusalReason | 'unavailable' | 'disabled_for_role', stri
   two_factor: 'This service requires two-factor authentication. Set it up on your account first.',
   unavailable: 'Application passwords are not available.',
   disabled_for_role: 'Application passwords are not available for your account.',
+  expired: 'This application password has expired.',
 };
 
 const firstUsesByContext = new WeakMap<AppContext, ServiceFirstUses>();
@@ -100,7 +101,7 @@ function registerVerifyRoute(app: FastifyInstance, ctx: AppContext): void {
     request: FastifyRequest,
     original: OriginalRequest,
     service: Service | undefined,
-    reason: RefusalReason | 'unknown_service' | 'unavailable' | 'disabled_for_role',
+    reason: RefusalReason | 'unknown_service' | 'unavailable' | 'disabled_for_role' | 'expired',
     who?: { userId: number; credential: string },
   ) => {
     ctx.auditBuffer.add(
@@ -171,6 +172,9 @@ function registerVerifyRoute(app: FastifyInstance, ctx: AppContext): void {
         if (!(error instanceof HttpError)) throw error;
         if (error.code === 'application_passwords_disabled_for_user')
           return deny(reply, request, original, service, 'disabled_for_role');
+        // SPEC §11: an expired password is known but not admitted (403), unlike a wrong one.
+        if (error.status === 401 && error.data.reason === 'expired')
+          return deny(reply, request, original, service, 'expired');
         // The §3.2 body, with the challenge so DAV clients and curl ask for another password.
         return json(reply, error.status, error, {
           ...error.headers,
