@@ -10,36 +10,67 @@ export interface PageChrome {
   /** Extra `<head>` markup (discovery links on the public site). */
   head?: Html;
   flash?: { kind: 'notice' | 'error'; text: string } | undefined;
+  /** Mid-sign-in (second factor): the header names the account and offers a way out. */
+  signingInAs?: string | undefined;
 }
 
+/*
+ * Colours are chosen for contrast in both schemes (WCAG 2.2 AA): text 4.5:1, control borders
+ * and focus rings 3:1. At 40rem and below, tables become one block per row with each cell's
+ * heading before it (data-label), so no page scrolls sideways on a phone.
+ */
 const STYLE = `
-:root{color-scheme:light dark;--accent:#2458d3;--line:#8884;--muted:#6b7280}
-*{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0}
-header{display:flex;gap:1rem;align-items:center;padding:.75rem 1.5rem;border-bottom:1px solid var(--line)}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#57606a;--line:#d0d7de;--field:#6e7781;--card:#f6f8fa;--accent:#2458d3;--on-accent:#fff;--danger:#b42318;--on-danger:#fff;--ok:#15703a;--notice-bg:#2458d314;--error-bg:#b4231814}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1419;--fg:#e6edf3;--muted:#a3adb8;--line:#3a424c;--field:#8b949e;--card:#161c23;--accent:#7eb0ff;--on-accent:#0f1419;--danger:#ff8a80;--on-danger:#0f1419;--ok:#56d364;--notice-bg:#7eb0ff1f;--error-bg:#ff8a801f}}
+*{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:var(--bg);color:var(--fg)}
+a{color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.75rem 1.5rem;border-bottom:1px solid var(--line)}
 header .brand{font-weight:700;margin-right:auto;text-decoration:none;color:inherit}
-header nav{display:flex;gap:1rem;align-items:center}
+header nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
+header .step{color:var(--muted)}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:2rem 0 .75rem}
-form.stack{display:grid;gap:.75rem;max-width:26rem}
-label{display:grid;gap:.25rem;font-weight:600}label.check{display:flex;gap:.5rem;font-weight:400;align-items:center}
-input[type=text],input[type=email],input[type=password],input[type=date],select{font:inherit;font-weight:400;padding:.45rem .6rem;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit}
-button{font:inherit;white-space:nowrap;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
-button.secondary{background:transparent;color:var(--accent)}button.danger{background:#b42318;border-color:#b42318}
+h1{font-size:1.6rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}h2{font-size:1.2rem;margin:2rem 0 .75rem}h3{font-size:1.05rem;margin:1.25rem 0 .5rem}
+p,li,td,th,dd,code,label,legend{overflow-wrap:anywhere}
+form.stack{display:grid;gap:.75rem;max-width:28rem}form.stack>button{justify-self:start}
+form.settings{max-width:44rem}form.settings section.card{display:grid;gap:.75rem;margin:0}form.settings section.card h2{margin-bottom:0}
+label{display:grid;gap:.25rem;font-weight:600}label.check{display:flex;gap:.5rem;font-weight:400;align-items:baseline}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.field{display:grid;gap:.25rem}
+.hint{font-weight:400;font-size:.9rem;color:var(--muted);margin:0}
+.field-error{font-weight:600;font-size:.95rem;color:var(--danger);margin:0}
+input[type=text],input[type=email],input[type=password],input[type=date],input[type=search],input[type=url],input[type=number],select,textarea{font:inherit;font-weight:400;width:100%;min-width:0;padding:.45rem .6rem;border:1px solid var(--field);border-radius:6px;background:var(--bg);color:inherit}
+[aria-invalid=true]{border-color:var(--danger);border-width:2px}
+fieldset{border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem .9rem;margin:0;min-width:0;display:grid;gap:.5rem}
+legend{font-weight:600;padding:0 .3rem}
+button,a.button{font:inherit;display:inline-block;text-align:center;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer;text-decoration:none}
+button.secondary,a.button.secondary{background:transparent;color:var(--accent)}
+button.danger,a.button.danger{background:var(--danger);border-color:var(--danger);color:var(--on-danger)}
+button.link{background:none;border:0;padding:0;color:var(--accent);text-decoration:underline}
+button:disabled{opacity:.6;cursor:not-allowed}
 form.inline{display:inline}
 form+table,table+form,form+form,table+p{margin-top:1rem}
-td form.inline button{padding:.2rem .6rem}
+td form.inline button,td a.button{padding:.2rem .6rem;white-space:nowrap}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-.notice,.error{padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}.notice{background:#2458d31a;border:1px solid #2458d355}
-.error{background:#b423181a;border:1px solid #b4231855}.muted{color:var(--muted)}
-.secret{font-size:1.25rem;letter-spacing:.05em;padding:.3rem .5rem;border:1px dashed var(--line);border-radius:6px}
-.tag{font-size:.8rem;padding:.05rem .4rem;border:1px solid var(--line);border-radius:4px}
-.tag.on{border-color:#15803d;color:#15803d}
-section.method{border:1px solid var(--line);border-radius:8px;padding:.25rem 1.25rem 1rem;margin:1rem 0}
-section.method h2{margin:.75rem 0 .5rem;display:flex;gap:.6rem;align-items:center}
+@media (max-width:40rem){main{padding:1rem}header{padding:.75rem 1rem}
+main table,main thead,main tbody,main tr,main th,main td{display:block}
+main thead tr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+main tr{border-bottom:1px solid var(--line);padding:.4rem 0}main th,main td{border:0;padding:.1rem 0}
+main td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+.notice,.error{padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}.notice{background:var(--notice-bg);border:1px solid var(--accent)}
+.error{background:var(--error-bg);border:1px solid var(--danger)}.muted{color:var(--muted)}
+.secret{font-size:1.25rem;letter-spacing:.05em;padding:.3rem .5rem;border:1px dashed var(--field);border-radius:6px;overflow-wrap:anywhere}
+.tag{font-size:.8rem;padding:.05rem .4rem;border:1px solid var(--field);border-radius:4px;white-space:nowrap}
+.tag.on{border-color:var(--ok);color:var(--ok)}
+section.method,section.card{border:1px solid var(--line);border-radius:10px;padding:.25rem 1.25rem 1.25rem;margin:1.25rem 0}
+section.method h2,section.card h2{margin:.9rem 0 .5rem;display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}
+nav.sections{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0 0 1rem}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
-.qr{width:232px;height:232px;background:#fff;border:1px solid var(--line);border-radius:8px}.qr svg{display:block;width:100%;height:100%}
-pre.codes{font:1.15rem/1.7 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;columns:2;column-gap:2.5rem;width:fit-content;padding:.75rem 1.25rem;margin:.5rem 0;border:1px dashed var(--line);border-radius:6px}
-a.button{display:inline-block;padding:.45rem .9rem;border-radius:6px;border:1px solid var(--accent);color:var(--accent);text-decoration:none}
+.choices{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem;margin-top:.5rem}.choices button{width:100%}
+.search{display:flex;flex-wrap:wrap;gap:.5rem;max-width:32rem}.search input{flex:1 1 12rem;width:auto}
+.qr{width:232px;max-width:100%;aspect-ratio:1;background:#fff;border:1px solid var(--line);border-radius:8px}.qr svg{display:block;width:100%;height:100%}
+pre.codes{font:1.15rem/1.7 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;columns:2;column-gap:2.5rem;width:fit-content;max-width:100%;padding:.75rem 1.25rem;margin:.5rem 0;border:1px dashed var(--field);border-radius:6px}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0 0 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+@media (max-width:40rem){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}}
 `;
 
 export function page(chrome: PageChrome, body: Html): Html {
@@ -60,14 +91,18 @@ export function page(chrome: PageChrome, body: Html): Html {
           <a class="brand" href="/">${chrome.siteTitle}</a>
           <nav>
             ${
-              user
-                ? html`<a href="/account">${user.displayName}</a>
+              chrome.signingInAs !== undefined && !user
+                ? html`<span class="step">Signing in as <strong>${chrome.signingInAs}</strong></span>
+                    <a href="/login" id="cancel-sign-in">Cancel</a>`
+                : user
+                  ? html`<a href="/account">${user.displayName}</a>
                     ${can(user, 'list_users') ? html`<a href="/admin/users">Users</a>` : ''}
+                    ${can(user, 'manage_options') ? html`<a href="/admin/settings">Settings</a>` : ''}
                     <form class="inline" method="post" action="/logout">
                       <input type="hidden" name="_csrf" value="${chrome.csrfToken}" />
                       <button class="secondary" type="submit">Log out</button>
                     </form>`
-                : html`<a href="/login">Sign in</a>`
+                  : html`<a href="/login">Sign in</a>`
             }
           </nav>
         </header>
@@ -82,8 +117,9 @@ export function page(chrome: PageChrome, body: Html): Html {
 export const SITE_CSS = STYLE.trim();
 
 /**
- * The only script the pages load (CSP allows no inline code): copy buttons. Every page works
- * without it; the secret is also selectable text.
+ * The only script the pages load (CSP allows no inline code): copy buttons, the second-factor
+ * wait's countdown, security keys. Every page but security keys works without it: the secret is
+ * also selectable text, and the wait reads as text while the server refuses an early try.
  */
 export const SITE_JS = `
 (function () {
@@ -104,6 +140,32 @@ export const SITE_JS = `
       if (status) status.textContent = 'Copy failed: select the text and copy it by hand.';
     });
   });
+
+  // A wait that counts down (data-countdown, seconds); the form it names cannot be sent until 0.
+  function waitText(seconds) {
+    if (seconds < 60) return seconds + (seconds === 1 ? ' second' : ' seconds');
+    var m = Math.floor(seconds / 60), s = seconds % 60;
+    return s === 0 ? m + ' min' : m + ' min ' + s + ' s';
+  }
+  function startCountdown(holder) {
+    var left = parseInt(holder.getAttribute('data-countdown'), 10);
+    if (!(left > 0)) return;
+    var form = document.getElementById(holder.getAttribute('data-countdown-form') || '');
+    var buttons = form ? form.querySelectorAll('button[type=submit]') : [];
+    function hold(on) { for (var i = 0; i < buttons.length; i++) buttons[i].disabled = on; }
+    hold(true);
+    var timer = setInterval(function () {
+      left -= 1;
+      if (left > 0) { holder.textContent = waitText(left); return; }
+      clearInterval(timer);
+      var note = holder.closest('p') || holder;
+      note.textContent = 'You can try again now.';
+      hold(false);
+      var field = form && form.querySelector('input[type=text]');
+      if (field) field.focus();
+    }, 1000);
+  }
+  document.querySelectorAll('[data-countdown]').forEach(startCountdown);
 
   // Second factor with a security key: the server's options are in a data attribute.
   document.addEventListener('click', function (event) {

@@ -11,6 +11,8 @@ export interface PageOptions {
   flash?: PageChrome['flash'];
   head?: Html;
   signedIn?: SignedIn | undefined;
+  /** Mid-sign-in: the login whose second factor is asked for. */
+  signingInAs?: string | undefined;
 }
 
 /** Renders a page in the site chrome with the right CSRF token, and sends it. */
@@ -32,6 +34,7 @@ export async function sendPage(
       user: signedIn?.user,
       flash: options.flash,
       head: options.head,
+      signingInAs: options.signingInAs,
     },
     body(csrfToken),
   );

@@ -37,13 +37,7 @@ export async function checkSecondFactor(
   if (!attempt.ok) {
     const wait = attempt.retryAfterSeconds;
     reply.header('retry-after', String(wait));
-    return page(provider, {
-      status: 429,
-      flash: {
-        kind: 'error',
-        text: `Too many wrong codes. Wait ${wait} second${wait === 1 ? '' : 's'} before trying again.`,
-      },
-    });
+    return page(provider, { status: 429, waitSeconds: wait });
   }
   let ok: boolean;
   let outcome: FailureOutcome | undefined;
@@ -113,10 +107,5 @@ async function afterWrongAnswer(
       () => html`<h1>Sign in</h1><p><a href="/login">Back to sign-in</a></p>`,
     );
   }
-  return page(provider, {
-    flash: {
-      kind: 'error',
-      text: `Invalid code. Wait ${outcome.waitSeconds} second${outcome.waitSeconds === 1 ? '' : 's'} before the next try.`,
-    },
-  });
+  return page(provider, { wrongAnswer: true, waitSeconds: outcome.waitSeconds });
 }

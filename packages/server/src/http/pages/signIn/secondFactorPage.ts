@@ -24,6 +24,10 @@ export interface SecondFactorPageState {
   status?: number;
   flash?: PageChrome['flash'];
   resend?: boolean;
+  /** Too many wrong codes: seconds until the next try is counted (shown counting down). */
+  waitSeconds?: number;
+  /** The last code or key was wrong. */
+  wrongAnswer?: boolean;
 }
 
 /** The second-factor page: the chosen method's form, and the other methods as buttons. */
@@ -50,6 +54,7 @@ export async function showSecondFactorPage(
       status: state.status ?? 200,
       flash,
       signedIn: state.signedIn,
+      signingInAs: user.login,
       ...(provider === 'webauthn' ? { head: WEBAUTHN_HEAD } : {}),
     },
     (csrf) => secondFactorForms({ csrf, state, available, webauthnOptions }),
@@ -99,9 +104,21 @@ function secondFactorForms(options: {
     <input type="hidden" name="_csrf" value="${csrf}">
     <input type="hidden" name="challenge" value="${token}">
     <input type="hidden" name="provider" value="${p}">`;
+  const others = available.filter((p) => p !== provider);
+  const wait = options.state.waitSeconds;
+  const why = options.state.wrongAnswer ? 'Invalid code.' : 'Too many wrong codes.';
+  // The count runs in the page's script, which also holds Verify back until it reaches zero;
+  // without the script the wait reads as text and the server still refuses an early try.
+  const waitNote =
+    wait !== undefined && wait > 0
+      ? html`<p class="error" role="alert" id="two-factor-wait">${why} You can try again in <span data-countdown="${wait}" data-countdown-form="two-factor-form" id="two-factor-wait-left">${waitText(wait)}</span>.</p>`
+      : options.state.wrongAnswer
+        ? html`<p class="error" role="alert" id="two-factor-wait">${why}</p>`
+        : '';
   return html`
     <h1>Two-factor authentication</h1>
-    <p class="muted">Signing in as <strong>${user.login}</strong> with ${PROVIDER_LABELS[provider].toLowerCase()}.</p>
+    <p class="muted">Signing in as <strong>${user.login}</strong> with ${PROVIDER_LABELS[provider].toLowerCase()}. Not you? <a href="/login" id="use-another-account">Use another account</a>.</p>
+    ${waitNote}
     <form class="stack" method="post" action="/login/two-factor" id="two-factor-form" data-provider="${provider}">
       ${hidden(csrf, provider)}
       ${
@@ -111,20 +128,28 @@ function secondFactorForms(options: {
           <p>Insert or touch your security key, then choose the button.</p>
           <button type="button" id="use-security-key">Use security key</button>
           <noscript><p class="error">Security keys need JavaScript. Choose another method below.</p></noscript>`
-          : html`<label>${provider === 'totp' ? 'Code from your authenticator app' : provider === 'email' ? 'Code from the email we sent (valid 10 minutes)' : 'Recovery code'}
-            <input type="text" name="code" id="authcode" inputmode="numeric" autocomplete="one-time-code" autofocus required></label>
+          : html`<label for="authcode">${provider === 'totp' ? 'Code from your authenticator app' : provider === 'email' ? 'Code from the email we sent (valid 10 minutes)' : 'Recovery code'}</label>
+            <input type="text" name="code" id="authcode" inputmode="numeric" autocomplete="one-time-code" autofocus required${wait ? html` aria-describedby="two-factor-wait"` : ''}>
           <button type="submit" id="verify-code">Verify</button>`
       }
     </form>
     ${
       provider === 'email'
-        ? html`<form method="post" action="/login/two-factor">${hidden(csrf, 'email')}<input type="hidden" name="resend" value="1"><button type="submit" class="secondary" id="resend-code">Resend code</button></form>`
+        ? html`<form method="post" action="/login/two-factor" class="actions">${hidden(csrf, 'email')}<input type="hidden" name="resend" value="1"><button type="submit" class="secondary" id="resend-code">Resend code</button></form>`
         : ''
     }
     ${
-      available.filter((p) => p !== provider).length > 0
+      others.length > 0
         ? html`<h2>Other methods</h2>
-        ${available.filter((p) => p !== provider).map((p) => html`<form class="inline" method="post" action="/login/two-factor">${hidden(csrf, p)}<button type="submit" class="secondary" data-switch="${p}">${PROVIDER_SWITCH_LABELS[p]}</button></form> `)}`
+        <div class="choices">${others.map((p) => html`<form method="post" action="/login/two-factor">${hidden(csrf, p)}<button type="submit" class="secondary" data-switch="${p}">${PROVIDER_SWITCH_LABELS[p]}</button></form>`)}</div>`
         : ''
     }`;
+}
+
+/** "1 second", "42 seconds", "2 min 5 s": what the wait reads before (or without) the script. */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return s === 0 ? `${m} min` : `${m} min ${s} s`;
 }
