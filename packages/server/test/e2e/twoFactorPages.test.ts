@@ -537,10 +537,12 @@ describe.each(STORES)('two-factor pages, SPEC §6.2, §6.3, §6.4 ($name)', (sto
     }
     await saveTwoFactorState(db(), user.id, { enabled: ['webauthn'], primary: 'webauthn' });
     const page = await browser.get(PAGE);
-    expect(page.text_).toContain('<td>Blue &lt;script&gt;alert(1)&lt;/script&gt; key</td>');
+    expect(page.text_).toContain(
+      '<td data-label="Name">Blue &lt;script&gt;alert(1)&lt;/script&gt; key</td>',
+    );
     expect(page.text_).not.toContain('<script>alert(1)');
     expect(page.text_).toContain('aria-label="Remove Backup &quot;key&quot;"');
-    expect(page.text_).toContain(`action="${PAGE}/webauthn/key-one/remove"`);
+    expect(page.text_).toContain(`href="${PAGE}/webauthn/key-one/remove"`);
 
     const noScript = await browser.postForm(`${PAGE}/webauthn`, { name: 'Mine' });
     expect(noScript.status).toBe(400);

@@ -4,6 +4,8 @@ import { endAllSessions } from '../../../sessions/index.js';
 import { assertFormCsrf } from '../../browserAuth.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
+import { html } from '../../html.js';
+import { sendConfirmStep } from '../confirmStep.js';
 import { formFields, formText } from '../formFields.js';
 import { auditPageChange } from '../pageAudit.js';
 import { requireUserCapability } from './requireUserCapability.js';
@@ -41,6 +43,27 @@ export function registerUserActions(app: FastifyInstance, ctx: AppContext): void
       to: role,
     });
     return reply.redirect(`/admin/users/${target.id}?done=role`, 303);
+  });
+
+  // The page's "Disable account…" leads here first: the step names the account and says what
+  // disabling ends (SPEC §2: its sessions and its API access at once).
+  app.get<{ Params: { id: string } }>('/admin/users/:id/disable', async (request, reply) => {
+    const signedIn = await requireUserCapability(ctx, request, reply, 'edit_users');
+    if (!signedIn) return reply;
+    const target = await loadTargetUser(ctx, request);
+    if (
+      !can(signedIn.user, { capability: 'edit_user', user: target }) ||
+      target.id === signedIn.user.id
+    )
+      throw new HttpError(403, 'rest_cannot_edit', 'Sorry, you are not allowed to edit this user.');
+    return sendConfirmStep(ctx, request, reply, signedIn, {
+      question: `Disable ${target.displayName} (${target.login})?`,
+      consequences: html`${target.login} is signed out everywhere at once and cannot sign in; their application passwords stop working on the API until the account is enabled again. Nothing is deleted.`,
+      action: `/admin/users/${target.id}/disable`,
+      button: `Disable ${target.login}`,
+      buttonId: 'confirm-disable',
+      cancel: `/admin/users/${target.id}`,
+    });
   });
 
   for (const action of ['disable', 'enable', 'end-sessions'] as const) {

@@ -32,32 +32,31 @@ export function userFactsTable(target: User, activeSessions: number): Html {
 }
 
 export function roleForm(csrf: string, target: User): Html {
-  return html`<h2>Role</h2>
+  return html`<h2 id="role">Role</h2>
                   <form class="stack" method="post" action="/admin/users/${target.id}/role">
                     <input type="hidden" name="_csrf" value="${csrf}" />
                     <label
-                      >Role
+                      >What ${target.login} may do on this site
                       <select name="role">
                         ${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === target.role ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}
                       </select></label
                     >
-                    <button type="submit">Change role</button>
+                    <button type="submit" class="secondary">Change role</button>
                   </form>`;
 }
 
 /** Disabling or enabling the account, and ending its sessions (never on one's own page). */
 export function accessForms(csrf: string, target: User): Html {
-  return html`<h2>Access</h2>
-                  <form
-                    class="inline"
-                    method="post"
-                    action="/admin/users/${target.id}/${target.disabled ? 'enable' : 'disable'}"
-                  >
+  return html`<h2 id="access">Access</h2>
+                  <div class="actions">
+                  ${
+                    target.disabled
+                      ? html`<form class="inline" method="post" action="/admin/users/${target.id}/enable">
                     <input type="hidden" name="_csrf" value="${csrf}" />
-                    <button type="submit" class="${target.disabled ? '' : 'danger'}">
-                      ${target.disabled ? 'Enable account' : 'Disable account'}
-                    </button>
-                  </form>
+                    <button type="submit" id="enable-account">Enable account</button>
+                  </form>`
+                      : html`<a class="button danger" href="/admin/users/${target.id}/disable" id="disable-account">Disable account…</a>`
+                  }
                   <form
                     class="inline"
                     method="post"
@@ -65,5 +64,6 @@ export function accessForms(csrf: string, target: User): Html {
                   >
                     <input type="hidden" name="_csrf" value="${csrf}" />
                     <button type="submit" class="secondary">End all sessions</button>
-                  </form>`;
+                  </form>
+                  </div>`;
 }

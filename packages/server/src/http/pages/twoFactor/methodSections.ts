@@ -20,8 +20,9 @@ const isOn = (view: MethodsView, p: ProviderId) => view.status.enabled.includes(
 const methodTags = (view: MethodsView, p: ProviderId) =>
   html`${isOn(view, p) ? html`<span class="tag on">On</span>` : html`<span class="tag">Off</span>`}${isOn(view, p) && view.status.primary === p && view.choices.length > 1 ? html` <span class="tag">Primary</span>` : ''}`;
 
-const disableForm = (csrf: string, path: string) =>
-  html`<form class="inline" method="post" action="${TWO_FACTOR_PAGE}/${path}/disable">${csrfField(csrf)}<button type="submit" class="secondary" id="disable-${path}">Disable</button></form>`;
+/** A link to the step that asks before the method is switched off (methodDisabling.ts). */
+const disableForm = (_csrf: string, path: string) =>
+  html`<a class="button secondary" href="${TWO_FACTOR_PAGE}/${path}/disable" id="disable-${path}">Disable…</a>`;
 
 export function totpSection(view: MethodsView): Html {
   const { csrf } = view;
@@ -51,12 +52,12 @@ export function securityKeysSection(
       ${keysNeedDomain ? html`<p class="error" id="security-keys-unavailable">Security keys cannot work while the site address is an IP address (${siteHost}): browsers only accept them on a domain name, such as localhost. An administrator can change the site URL.</p>` : ''}
       ${
         keys.length > 0
-          ? html`<table id="security-keys-table"><thead><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+          ? html`<table id="security-keys-table"><thead><tr><th>Name</th><th>Added</th><th>Last used</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${keys.map(
           (
             k,
-          ) => html`<tr data-key="${k.id}"><td>${k.name}</td><td>${formatTime(k.created)}</td><td>${formatTime(k.lastUsed)}</td>
-          <td><form class="inline" method="post" action="${TWO_FACTOR_PAGE}/webauthn/${k.id}/remove">${csrfField(csrf)}<button type="submit" class="secondary" aria-label="Remove ${k.name}">Remove</button></form></td></tr>`,
+          ) => html`<tr data-key="${k.id}"><td data-label="Name">${k.name}</td><td data-label="Added">${formatTime(k.created)}</td><td data-label="Last used">${formatTime(k.lastUsed)}</td>
+          <td><a class="button secondary" href="${TWO_FACTOR_PAGE}/webauthn/${encodeURIComponent(k.id)}/remove" aria-label="Remove ${k.name}">Remove…</a></td></tr>`,
         )}</tbody></table>`
           : ''
       }
@@ -97,9 +98,9 @@ export function recoveryCodesSection(view: MethodsView): Html {
       ${
         isOn(view, 'backup_codes')
           ? html`<p id="backup-codes-remaining">${plural(view.status.backup_codes_remaining, 'code', 'codes')} left.</p>
-          <div class="actions"><form class="inline" method="post" action="${TWO_FACTOR_PAGE}/backup-codes">${csrfField(csrf)}<button type="submit" id="generate-backup-codes">Generate new codes</button></form>
+          <div class="actions"><a class="button secondary" href="${TWO_FACTOR_PAGE}/backup-codes" id="generate-backup-codes">Generate new codes…</a>
           ${disableForm(csrf, 'backup-codes')}</div>`
-          : html`${view.choices.length === 0 ? html`<p class="muted">They back up another method: set one up first.</p>` : ''}
+          : html`${view.choices.length === 0 ? html`<p class="muted">They back up another method: set one up first.</p>` : html`<p class="notice" id="suggest-recovery-codes"><strong>Next step:</strong> generate recovery codes, so that a lost phone or key does not lock you out.</p>`}
           <form method="post" action="${TWO_FACTOR_PAGE}/backup-codes">${csrfField(csrf)}<button type="submit" id="generate-backup-codes">Generate recovery codes</button></form>`
       }
     </section>`;

@@ -2,13 +2,35 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
 import { afterBackupCodesGenerated } from '../../twoFactorEffects.js';
-import { sendPage } from '../render.js';
+import { sendConfirmStep } from '../confirmStep.js';
+import { requireSignedIn, sendPage } from '../render.js';
+import { plural } from '../plural.js';
 import { showTwoFactorPage } from './overviewPage.js';
 import { changeActor, beginTwoFactorChange, twoFactorRefusal } from './twoFactorChange.js';
 import { TWO_FACTOR_PAGE } from './twoFactorPaths.js';
 
 /** New recovery codes (the old ones stop working), shown once to copy or download. */
 export function registerRecoveryCodes(app: FastifyInstance, ctx: AppContext): void {
+  // "Generate new codes" leads here first when codes exist: new ones void the old.
+  app.get(`${TWO_FACTOR_PAGE}/backup-codes`, async (request, reply) => {
+    const signedIn = await requireSignedIn(ctx, request, reply);
+    if (!signedIn) return reply;
+    const status = await ctx.twoFactor.status(signedIn.user);
+    const left = status.enabled.includes('backup_codes') ? status.backup_codes_remaining : 0;
+    return sendConfirmStep(ctx, request, reply, signedIn, {
+      question: 'Generate new recovery codes?',
+      consequences:
+        left > 0
+          ? html`Your ${plural(left, 'remaining recovery code stops', 'remaining recovery codes stop')} working at once, wherever you saved ${left === 1 ? 'it' : 'them'}. You get ten new ones, shown once.`
+          : html`You get ten new codes, shown once.`,
+      action: `${TWO_FACTOR_PAGE}/backup-codes`,
+      button: 'Generate new codes',
+      buttonId: 'confirm-generate-backup-codes',
+      cancel: `${TWO_FACTOR_PAGE}#backup-codes`,
+      danger: left > 0,
+    });
+  });
+
   app.post(`${TWO_FACTOR_PAGE}/backup-codes`, async (request, reply) => {
     const signedIn = await beginTwoFactorChange(ctx, request, reply);
     if (!signedIn) return reply;
