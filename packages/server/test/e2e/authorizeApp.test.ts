@@ -194,7 +194,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
       '<strong id="authorize-app-name">Demo &lt;script&gt;alert(1)&lt;/script&gt; App</strong>',
     );
     expect(page).not.toContain('<script>alert(1)');
-    expect(page).toMatch(/It will act as your account, <strong>screeny<\/strong>/);
+    expect(page).toMatch(/It will act as <strong>screeny<\/strong>/);
     expect(page).toMatch(/<input type="hidden" name="_csrf" value="[^"]+"/);
     expect(page).toContain(`<input type="hidden" name="app_id" value="${APP_ID}" />`);
     expect(page).toContain(
@@ -514,7 +514,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
     const { browser } = await signedIn(local, 'noredirect');
     const params = { app_name: 'Desktop app', app_id: APP_ID };
     const screen = await browser.get(authorizePath(params));
-    expect(screen.text_).toContain('The new application password will be shown to you once');
+    expect(screen.text_).toContain('the new application password is shown to you once');
     const response = await browser.postForm(
       '/authorize-application',
       formFields(params, { approve: 'Yes' }),

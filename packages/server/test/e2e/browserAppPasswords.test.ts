@@ -286,12 +286,22 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
       const row = rows(page).filter({ hasText: 'Doomed app' });
       const uuid = await row.getAttribute('data-uuid');
       expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
+      // The row's Revoke leads to a step that names the password and asks.
       await submitAndWaitFor(
         page,
-        row.getByRole('button', { name: 'Revoke Doomed app' }),
+        row.getByRole('link', { name: 'Revoke Doomed app' }),
+        (u) => u.pathname === `/account/application-passwords/${uuid}/revoke`,
+      );
+      await expect(page.locator('h1').innerText()).resolves.toBe('Revoke “Doomed app”?');
+      expect(await apiStatus('aprevoker', doomed)).toBe(200);
+      await submitAndWaitFor(
+        page,
+        page.getByRole('button', { name: 'Revoke Doomed app' }),
         (u) => u.pathname === '/account' && u.searchParams.get('done') === 'app_password_revoked',
       );
-      await expect(flash(page)).resolves.toBe('Application password revoked.');
+      await expect(page.locator('#application-passwords-notice').innerText()).resolves.toBe(
+        'Application password “Doomed app” revoked.',
+      );
       await expect(page.locator(`tr[data-uuid="${uuid}"]`).count()).resolves.toBe(0);
       await expect(listedNames(page)).resolves.toEqual(['Kept app']);
 
@@ -429,7 +439,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
       for (const name of shown) {
         await expect(
           rows(page)
-            .getByRole('button', { name: `Revoke ${name}`, exact: true })
+            .getByRole('link', { name: `Revoke ${name}`, exact: true })
             .count(),
         ).resolves.toBe(1);
       }

@@ -338,7 +338,9 @@ describe.each(STORES)('page /admin/settings, SPEC §1, §6.1, §6.2 ($name)', (s
     expect((await admin.get('/admin/users')).text_).toContain('href="/admin/settings"');
     const page = await admin.get('/admin/settings');
     expect(page.status).toBe(200);
-    expect(page.text_).toContain('<form class="stack" method="post" action="/admin/settings">');
+    expect(page.text_).toContain(
+      '<form class="stack settings" method="post" action="/admin/settings">',
+    );
     expect(page.text_).toMatch(/name="_csrf" value="[^"]+"/);
     expect(page.text_).toMatch(/name="title" value="Latchkey"/);
     expect(page.text_).toMatch(/<option value="UTC" selected>/);

@@ -29,7 +29,7 @@ describe('client address behind proxies, SPEC §7', () => {
           page.text_.indexOf('id="sessions"'),
           page.text_.indexOf('id="activity"'),
         );
-        expect(sessions).toContain(`<td>${expected}</td>`);
+        expect(sessions).toContain(`<td data-label="IP">${expected}</td>`);
       } finally {
         await server.close();
       }

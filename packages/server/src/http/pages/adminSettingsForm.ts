@@ -25,7 +25,7 @@ export function settingsForm(
   const v = values;
   const invalid = (name: SettingName) => problem?.params[name];
   const fieldError = (name: SettingName) =>
-    invalid(name) ? html`<span class="error">${invalid(name)}</span>` : '';
+    invalid(name) ? html`<span class="field-error" role="alert">${invalid(name)}</span>` : '';
   const roleBoxes = (name: SettingName) =>
     ROLE_NAMES.map(
       (r) =>
@@ -37,13 +37,13 @@ export function settingsForm(
   const view: SettingsFormView = { v, fieldError, roleBoxes };
   return html` <p><a href="/admin/users">← Users</a></p>
           <h1>Settings</h1>
-          <form class="stack" method="post" action="/admin/settings">
+          <form class="stack settings" method="post" action="/admin/settings">
             <input type="hidden" name="_csrf" value="${csrf}" />
-            ${siteFields(view)}
-            ${registrationFields(view)}
-            ${twoFactorFields(view)}
-            ${applicationPasswordFields(view)}
-            ${xmlrpcFields(view)}
+            <section class="card">${siteFields(view)}</section>
+            <section class="card">${registrationFields(view)}</section>
+            <section class="card">${twoFactorFields(view)}</section>
+            <section class="card">${applicationPasswordFields(view)}</section>
+            <section class="card">${xmlrpcFields(view)}</section>
             <button type="submit">Save settings</button>
           </form>`;
 }
@@ -77,7 +77,7 @@ function registrationFields({ v, fieldError }: SettingsFormView): Html {
   return html`<h2>Registration</h2>
             <label class="check"
               ><input type="checkbox" name="users_can_register" id="users_can_register" value="1" ${v.users_can_register === true ? html`checked` : ''} />
-              Anyone can register at <code>/register</code></label
+              <span>Anyone can register at <code>/register</code></span></label
             >
             <label
               >Role of new registrations
@@ -92,8 +92,8 @@ function twoFactorFields({ v, fieldError, roleBoxes }: SettingsFormView): Html {
   return html`<h2>Two-factor authentication</h2>
             <label class="check"
               ><input type="checkbox" name="latchkey_email_fallback" value="1" ${v.latchkey_email_fallback === true ? html`checked` : ''} />
-              Offer an emailed code at sign-in to two-factor users with a verified address (so a
-              lost phone locks nobody out)</label
+              <span>Offer an emailed code at sign-in to two-factor users with a verified address
+              (so a lost phone locks nobody out)</span></label
             >
             <fieldset>
               <legend>Require two-factor authentication for these roles</legend>
@@ -111,7 +111,7 @@ function applicationPasswordFields({ v, fieldError, roleBoxes }: SettingsFormVie
   return html`<h2>Application passwords</h2>
             <label class="check"
               ><input type="checkbox" name="latchkey_application_passwords" value="1" ${v.latchkey_application_passwords === true ? html`checked` : ''} />
-              Application passwords work on this site</label
+              <span>Application passwords work on this site</span></label
             >
             <fieldset>
               <legend>Members of these roles may not use application passwords</legend>
@@ -124,11 +124,11 @@ function xmlrpcFields({ v }: SettingsFormView): Html {
   return html`<h2>XML-RPC</h2>
             <label class="check"
               ><input type="checkbox" name="latchkey_xmlrpc" value="1" ${v.latchkey_xmlrpc === true ? html`checked` : ''} />
-              XML-RPC (<code>/xmlrpc.php</code>) answers authenticated methods</label
+              <span>XML-RPC (<code>/xmlrpc.php</code>) answers authenticated methods</span></label
             >
             <label class="check"
               ><input type="checkbox" name="latchkey_xmlrpc_account_passwords" value="1" ${v.latchkey_xmlrpc_account_passwords === true ? html`checked` : ''} />
-              XML-RPC accepts the account password of users without two-factor (otherwise only
-              application passwords)</label
+              <span>XML-RPC accepts the account password of users without two-factor (otherwise
+              only application passwords)</span></label
             >`;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '../../../accounts/index.js';
+import { ROLE_LABELS, type User } from '../../../accounts/index.js';
 import { pendingEmailChange } from '../../../account-links/index.js';
 import { listAuditEvents } from '../../../audit/index.js';
 import { listSessions } from '../../../sessions/index.js';
@@ -16,12 +16,12 @@ import { noticeFor, requireSignedIn, sendPage } from '../render.js';
 import { lowBackupCodesWarning, twoFactorSummary } from '../twoFactor/accountSummary.js';
 import { TWO_FACTOR_PAGE } from '../twoFactor/twoFactorPaths.js';
 import { activitySection } from './activitySection.js';
-import { passwordSection } from './passwordSection.js';
+import { passwordSection, type PasswordFieldError } from './passwordSection.js';
+import type { AuditEvent } from '../../../audit/index.js';
 import { profileSection } from './profileSection.js';
 import { sessionsSection } from './sessionsSection.js';
 
 const ACCOUNT_NOTICES = {
-  app_password_revoked: 'Application password revoked.',
   app_passwords_revoked: 'All application passwords were revoked.',
   password_and_app_passwords:
     'Password changed. Your other sessions were signed out and every application password was revoked.',
@@ -41,8 +41,12 @@ export function registerAccountPage(app: FastifyInstance, ctx: AppContext): void
   app.get('/account', async (request, reply) => {
     const signedIn = await requireSignedIn(ctx, request, reply);
     if (!signedIn) return reply;
-    const notice = noticeFor((request.query as Record<string, unknown>).done, ACCOUNT_NOTICES);
-    return showAccountPage(ctx, request, reply, signedIn, notice);
+    const query = request.query as Record<string, unknown>;
+    if (query.done === 'app_password_revoked')
+      return showAccountPage(ctx, request, reply, signedIn, undefined, 200, {
+        revoked: typeof query.revoked === 'string' ? query.revoked : '',
+      });
+    return showAccountPage(ctx, request, reply, signedIn, noticeFor(query.done, ACCOUNT_NOTICES));
   });
 }
 
@@ -54,6 +58,7 @@ export async function showAccountPage(
   signedIn: SignedIn,
   flash?: PageChrome['flash'],
   status = 200,
+  extra: { passwordError?: PasswordFieldError; revoked?: string } = {},
 ): Promise<FastifyReply> {
   const { user, session } = signedIn;
   const now = ctx.now();
@@ -74,23 +79,45 @@ export async function showAccountPage(
     { title: 'Your account', status, flash, signedIn },
     (csrf) =>
       html` <h1>Your account</h1>
-          <p class="muted">Signed in as <strong>${user.login}</strong> (${user.role}).</p>
+          <p class="muted">Signed in as <strong>${user.login}</strong> (${ROLE_LABELS[user.role]}).</p>
+          <nav class="sections" aria-label="On this page">
+            <a href="#profile">Profile</a><a href="#security">Sign-in and two-factor</a><a href="#application-passwords">Application passwords</a><a href="#sessions">Sessions</a><a href="#activity">Activity</a>
+          </nav>
           ${lowBackupCodesWarning(twoFactor)}
 
+          <section class="card" aria-labelledby="profile">
           ${profileSection({ csrf, user, proofPending, pendingEmail })}
+          </section>
 
-          <h2 id="two-factor">Two-factor authentication</h2>
+          <section class="card" aria-labelledby="security" id="security-section">
+          <h2 id="security">Sign-in and two-factor</h2>
+          <h3 id="two-factor">Two-factor authentication</h3>
           <p id="two-factor-summary">${twoFactorSummary(twoFactor)}</p>
           <p><a href="${TWO_FACTOR_PAGE}" id="manage-two-factor">Manage two-factor authentication</a></p>
+          ${passwordSection(csrf, extra.passwordError)}
+          </section>
 
-          ${passwordSection(csrf)}
+          <section class="card" aria-labelledby="application-passwords">
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now, services, notice: extra.revoked === undefined ? undefined : revokedNotice(events, extra.revoked) })}
+          </section>
 
-          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now, services })}
+          <section class="card" aria-labelledby="sessions">
+          ${sessionsSection({ csrf, sessions, currentSessionId: session.id })}
+          </section>
 
-      ${sessionsSection({ csrf, sessions, currentSessionId: session.id })}
-
-          ${activitySection(events)}`,
+          <section class="card" aria-labelledby="activity">
+          ${activitySection(events)}
+          </section>`,
   );
+}
+
+/** "Application password “Phone” revoked.", the name read from the revoke's audit record. */
+function revokedNotice(events: AuditEvent[], uuid: string): string {
+  const event = events.find(
+    (e) => e.event === 'app_password.revoked' && uuid !== '' && e.details.uuid === uuid,
+  );
+  const name = event && typeof event.details.name === 'string' ? event.details.name : undefined;
+  return name ? `Application password “${name}” revoked.` : 'Application password revoked.';
 }
 
 /** A code mailed to the account's current address is waiting to be entered. */

@@ -13,6 +13,7 @@ import { formFields, formText } from '../formFields.js';
 import { pageOrigin } from '../pageAudit.js';
 import { requireSignedIn } from '../render.js';
 import { showAccountPage } from './accountPage.js';
+import type { PasswordFieldError } from './passwordSection.js';
 import { settleSignIn } from '../../../rate-limit/index.js';
 
 /** Changing the password: the current one first, then what the old one opened is closed. */
@@ -23,8 +24,12 @@ export function registerPasswordRoutes(app: FastifyInstance, ctx: AppContext): v
     assertFormCsrf(ctx, request, signedIn);
     const body = formFields(request);
     const next = formText(body.new_password);
-    const refuse = (text: string, status: number) =>
-      showAccountPage(ctx, request, reply, signedIn, { kind: 'error', text }, status);
+    const refuse = (text: string, status: number, field?: PasswordFieldError['field']) =>
+      field
+        ? showAccountPage(ctx, request, reply, signedIn, undefined, status, {
+            passwordError: { field, text },
+          })
+        : showAccountPage(ctx, request, reply, signedIn, { kind: 'error', text }, status);
     // The current password is guessed here as at sign-in: the same limits, the same audit.
     const accountKey = `user:${signedIn.user.id}`;
     const addressKey = addressLimitKey(clientIp(request));
@@ -50,14 +55,14 @@ export function registerPasswordRoutes(app: FastifyInstance, ctx: AppContext): v
         },
         ctx.now(),
       );
-      return refuse('Your current password is not correct.', 400);
+      return refuse('Your current password is not correct.', 400, 'current_password');
     }
     if (next !== formText(body.confirm_password))
-      return refuse('The two new passwords do not match.', 400);
+      return refuse('The two new passwords do not match.', 400, 'confirm_password');
     try {
       await setUserPassword(ctx.db, signedIn.user.id, next);
     } catch (error) {
-      if (error instanceof AccountError) return refuse(error.message, 400);
+      if (error instanceof AccountError) return refuse(error.message, 400, 'new_password');
       throw error;
     }
     const revokeAll = formText(body.revoke_app_passwords) === 'yes';

@@ -1,6 +1,7 @@
 import type { Session } from '../../../sessions/index.js';
 import { html, type Html } from '../../html.js';
 import { formatTime } from '../render.js';
+import { userAgentLabel } from '../userAgentLabel.js';
 
 /** The user's sessions, each but this one with its sign-out button, and "everywhere else". */
 export function sessionsSection(options: {
@@ -10,24 +11,24 @@ export function sessionsSection(options: {
 }): Html {
   const { csrf, sessions, currentSessionId } = options;
   return html`<h2 id="sessions">Sessions</h2>
-          <table>
+          <table id="sessions-table">
             <thead>
               <tr>
+                <th>Browser</th>
                 <th>Signed in</th>
                 <th>Last seen</th>
                 <th>IP</th>
-                <th>Browser</th>
-                <th></th>
+                <th><span class="visually-hidden">Actions</span></th>
               </tr>
             </thead>
             <tbody>
               ${sessions.map(
                 (s) =>
                   html`<tr data-session="${s.id}">
-                    <td>${formatTime(s.created)}</td>
-                    <td>${formatTime(s.lastSeen)}</td>
-                    <td>${s.ip}</td>
-                    <td>${s.userAgent.slice(0, 80)}</td>
+                    <td data-label="Browser" title="${s.userAgent.slice(0, 512)}">${userAgentLabel(s.userAgent)}</td>
+                    <td data-label="Signed in">${formatTime(s.created)}</td>
+                    <td data-label="Last seen">${formatTime(s.lastSeen)}</td>
+                    <td data-label="IP">${s.ip}</td>
                     <td>
                       ${
                         s.id === currentSessionId

@@ -13,6 +13,7 @@ import { assertFormCsrf, type SignedIn } from '../../browserAuth.js';
 import { accountLinkDeps, linkOrigin, mailLater } from '../../accountLinks.js';
 import { pendingInvitationsSection } from './invitations.js';
 import type { AppContext } from '../../../context.js';
+import { PROVIDER_LABELS, type ProviderId } from '../../../two-factor/index.js';
 import { html, type Html } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
 import { formFields, formText } from '../formFields.js';
@@ -86,6 +87,9 @@ async function showUserList(
   const search = formText(query.s).slice(0, 100);
   const { users, total } = await listUsers(ctx.db, { page, perPage: PER_PAGE, search });
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  const twoFactor = await Promise.all(
+    users.map(async (u) => (await ctx.twoFactor.status(u)).enabled),
+  );
   const invitations = can(signedIn.user, 'create_users')
     ? await pendingInvitationsSection(ctx)
     : '';
@@ -97,33 +101,40 @@ async function showUserList(
     (csrf) =>
       html` <h1>Users</h1>
           ${can(signedIn.user, 'manage_options') ? html`<p><a href="/admin/settings">Site settings</a></p>` : ''}
-          <form method="get" action="/admin/users">
-            <label class="check">Search <input type="text" name="s" value="${search}" /></label>
+          <form method="get" action="/admin/users" class="search" role="search">
+            <label for="user-search" class="check">Search users</label>
+            <input type="search" id="user-search" name="s" value="${search}" />
             <button class="secondary">Search</button>
           </form>
-          <table>
+          ${
+            users.length === 0
+              ? html`<p id="no-users-found">${search ? html`No user matches “${search}”. <a href="/admin/users">Show all users</a>.` : 'No users on this page.'}</p>`
+              : html`<table id="users-table">
             <thead>
               <tr>
                 <th>Username</th>
                 <th>Name</th>
                 <th>Email</th>
                 <th>Role</th>
+                <th>Two-factor</th>
                 <th>Status</th>
               </tr>
             </thead>
             <tbody>
               ${users.map(
-                (u) =>
+                (u, i) =>
                   html`<tr data-user="${u.login}">
-                    <td><a href="/admin/users/${u.id}">${u.login}</a></td>
-                    <td>${u.displayName}</td>
-                    <td>${u.email}</td>
-                    <td>${ROLE_LABELS[u.role]}</td>
-                    <td>${u.disabled ? html`<span class="tag">disabled</span>` : 'active'}</td>
+                    <td data-label="Username"><a href="/admin/users/${u.id}">${u.login}</a></td>
+                    <td data-label="Name">${u.displayName}</td>
+                    <td data-label="Email">${u.email}</td>
+                    <td data-label="Role">${ROLE_LABELS[u.role]}</td>
+                    <td data-label="Two-factor" data-two-factor>${twoFactorCell(twoFactor[i] ?? [])}</td>
+                    <td data-label="Status">${u.disabled ? html`<span class="tag">disabled</span>` : 'active'}</td>
                   </tr>`,
               )}
             </tbody>
-          </table>
+          </table>`
+          }
           <p class="muted">
             ${total} user${total === 1 ? '' : 's'}; page ${page} of ${pages}.
             ${page > 1 ? html`<a href="/admin/users?paged=${page - 1}&amp;s=${encodeURIComponent(search)}">Previous</a>` : ''}
@@ -132,6 +143,14 @@ async function showUserList(
           ${invitations}
           ${can(signedIn.user, 'create_users') ? addUserForm(csrf) : ''}`,
   );
+}
+
+/** The methods a user signs in with besides the password ("off" when none). */
+function twoFactorCell(enabled: readonly ProviderId[]): Html | string {
+  const methods = enabled.filter((p) => p !== 'backup_codes');
+  return methods.length === 0
+    ? 'off'
+    : html`<span class="tag on">on</span> ${methods.map((p) => PROVIDER_LABELS[p]).join(', ')}`;
 }
 
 function addUserForm(csrf: string): Html {

@@ -79,6 +79,6 @@ export async function showUserPage(
           ${mayPromote ? roleForm(csrf, target) : ''}
           ${mayEdit && !self ? accessForms(csrf, target) : ''}
           ${twoFactorSection({ csrf, target, status: twoFactor, required, mayReset })}
-          ${mayEdit ? applicationPasswordsSection({ csrf, base: `/admin/users/${target.id}/application-passwords`, records: appPasswords, available, ownerLabel: self ? 'your' : `${target.login}’s` }) : ''}`,
+          ${mayEdit ? applicationPasswordsSection({ csrf, base: `/admin/users/${target.id}/application-passwords`, records: appPasswords, available, ownerLabel: self ? 'your' : `${target.login}’s`, ownerRole: target.role, now: ctx.now() }) : ''}`,
   );
 }

@@ -4,6 +4,8 @@ import { listAuditEvents, type AuditEvent } from '../../../audit/index.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { html } from '../../html.js';
+import { auditEventsTable } from '../account/activitySection.js';
+import { expiryText } from '../dateText.js';
 import { formatTime, sendPage } from '../render.js';
 import { applicationPasswordOwner } from './applicationPasswordOwner.js';
 
@@ -37,19 +39,19 @@ export function registerApplicationPasswordDetail(
       () => html`
         <p><a href="${c.back}#application-passwords">← Back</a></p>
         <h1>${record.name}</h1>
-        <table>
-          <tr><th>Created</th><td>${formatTime(record.created)}</td></tr>
-          <tr><th>Last used</th><td>${formatTime(record.lastUsed)}</td></tr>
-          <tr><th>Last IP</th><td>${record.lastIp ?? '—'}</td></tr>
-          <tr><th>App ID</th><td>${record.appId || '—'}</td></tr>
-          <tr><th>Scope</th><td>${record.scope}</td></tr>
-        </table>
+        <dl class="facts" id="application-password-facts">
+          <dt>Created</dt><dd>${formatTime(record.created)}</dd>
+          <dt>Last used</dt><dd>${record.lastUsed === null ? 'never' : formatTime(record.lastUsed)}</dd>
+          <dt>Last IP</dt><dd>${record.lastIp ?? '—'}</dd>
+          <dt>App ID</dt><dd>${record.appId || '—'}</dd>
+          <dt>Reach</dt><dd>${record.scope === 'content' ? 'content only' : 'everything the account can do'}${record.expires === null ? '' : html`, ${expiryText(record.expires)}`}</dd>
+        </dl>
+        <p><a class="button danger" href="${c.base}/${record.uuid}/revoke" id="revoke-from-detail">Revoke…</a></p>
         <h2>Activity</h2>
         ${
           all.length === 0
             ? html`<p class="muted">No activity recorded yet.</p>`
-            : html`<table id="activity"><thead><tr><th>When</th><th>Event</th><th>IP</th><th>Browser or client</th></tr></thead>
-            <tbody>${all.map((e) => html`<tr><td>${formatTime(e.time)}</td><td><code>${e.event}</code></td><td>${e.ip}</td><td>${e.userAgent.slice(0, 80)}</td></tr>`)}</tbody></table>`
+            : auditEventsTable(all, 'activity')
         }`,
     );
   });

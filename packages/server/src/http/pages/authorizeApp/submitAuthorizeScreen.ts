@@ -75,6 +75,7 @@ export async function submitAuthorizeScreen(
     return authorizeScreen(ctx, request, reply, signedIn, authorize, path, {
       ...values,
       error: 'Choose at least one of the services the application asked for.',
+      errorField: 'services',
     });
   let services: string[];
   try {
@@ -95,6 +96,7 @@ export async function submitAuthorizeScreen(
     return authorizeScreen(ctx, request, reply, signedIn, authorize, path, {
       ...values,
       error: 'An application name is required to create an application password.',
+      errorField: 'name',
     });
   let limits;
   try {
@@ -110,6 +112,7 @@ export async function submitAuthorizeScreen(
       return authorizeScreen(ctx, request, reply, signedIn, authorize, path, {
         ...values,
         error: error.detail,
+        errorField: error.param === 'expires' ? 'expires' : 'scope',
       });
     throw error;
   }

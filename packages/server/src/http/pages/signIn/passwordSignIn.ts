@@ -9,6 +9,8 @@ import { formText } from '../formFields.js';
 import { noticeFor, sendPage } from '../render.js';
 import { afterPasswordStep } from './signInSteps.js';
 import { serviceUrlCheck } from '../../forwardAuth/serviceRedirects.js';
+import { sanitizeApplicationPasswordName } from '../../../app-passwords/index.js';
+import { AUTHORIZE_PATHS } from '../authorizeApp/index.js';
 
 const SIGN_IN_NOTICES = {
   loggedout: 'You are now signed out.',
@@ -105,11 +107,28 @@ export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): v
   });
 }
 
+/**
+ * When sign-in leads on to the authorize screen: the app's name as it claims it (sanitized like
+ * the password's name), '' for an unnamed one; undefined for any other destination.
+ */
+function waitingApplication(redirectTo: string): string | undefined {
+  if (!redirectTo) return undefined;
+  const url = new URL(redirectTo, 'http://site.invalid');
+  if (!AUTHORIZE_PATHS.includes(url.pathname)) return undefined;
+  return sanitizeApplicationPasswordName(url.searchParams.get('app_name') ?? '');
+}
+
 function signInForm(
   csrf: string,
   values: { log: string; redirectTo: string; remember: boolean; canRegister: boolean },
 ): Html {
+  const waiting = waitingApplication(values.redirectTo);
   return html` <h1>Sign in</h1>
+      ${
+        waiting !== undefined
+          ? html`<p class="notice" id="waiting-application">${waiting ? html`<strong>${waiting}</strong>` : 'An application'} is waiting to connect to your account. Sign in, and you will be asked to approve or deny it.</p>`
+          : ''
+      }
       <form class="stack" method="post" action="/login" id="loginform">
         <input type="hidden" name="_csrf" value="${csrf}" />
         <input type="hidden" name="redirect_to" value="${values.redirectTo}" />
