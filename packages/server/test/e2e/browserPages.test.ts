@@ -1,0 +1,463 @@
+/**
+ * Every page, as a person would see it, in a real headless Chromium (playwright-core), issue 15:
+ * signed out, signed in, as an administrator, each second-factor step, the authorize screen and
+ * its error pages, and the account-lifecycle pages (lost password, set password, registration).
+ * Each is looked at 1280 and 390 px wide, in the light and the dark scheme (prefers-color-scheme
+ * emulation), and must
+ *   - fit the width: nothing pushes the document sideways (`scrollWidth <= innerWidth`);
+ *   - pass axe-core (the package's own axe.min.js, injected into the page) with no violation;
+ *   - leave a full-page screenshot in test-results/browser/pages-{name}-{width}-{scheme}.png.
+ *
+ * The contexts bypass the pages' Content-Security-Policy only so that axe can be injected; the
+ * policy itself is the business of pageHeaders.security.test.ts and browser.test.ts.
+ *
+ * Runs on the SQLite store only: the pages do not depend on the store. Skips without Chromium
+ * unless REQUIRE_BROWSER=1 (../helpers/chromium.ts).
+ */
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addService, parseNewService } from '../../src/services/index.js';
+import { writeSettings } from '../../src/settings/index.js';
+import { saveTwoFactorState } from '../../src/two-factor/state.js';
+import { listApplicationPasswords } from '../../src/app-passwords/index.js';
+import { makeApplicationPassword } from '../helpers/appPasswords.js';
+import {
+  browserSuiteTitle,
+  chromiumMissing,
+  launchChromium,
+  screenshot,
+  shouldSkipBrowser,
+  watchProblems,
+} from '../helpers/chromium.js';
+import { linkIn, mailTo } from '../helpers/mailLinks.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { startSmtpServer } from '../helpers/smtp.js';
+import { STORES } from '../helpers/stores.js';
+import { codeNow, enableTotp } from '../helpers/twoFactor.js';
+
+const sqlite = STORES.find((s) => s.name === 'sqlite')!;
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const VIEWS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+const SCHEMES = ['light', 'dark'] as const;
+
+const CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** What one look at one page found wrong, as lines for the assertion message. */
+async function lookAt(page: Page, name: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const view of VIEWS) {
+    for (const scheme of SCHEMES) {
+      await page.setViewportSize(view);
+      await page.emulateMedia({ colorScheme: scheme });
+      const where = `${name} at ${view.width} px, ${scheme}`;
+      const overflow = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        wide: Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .slice(0, 3)
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`),
+      }));
+      if (overflow.scrollWidth > overflow.innerWidth)
+        found.push(
+          `${where}: ${overflow.scrollWidth} px wide in ${overflow.innerWidth} (${overflow.wide.join(', ')})`,
+        );
+      if (!(await page.evaluate(() => 'axe' in window)))
+        await page.addScriptTag({ path: AXE_PATH });
+      const violations = await page.evaluate(async () => {
+        // @ts-expect-error axe is the injected global
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return (result.violations as Array<{ id: string; nodes: Array<{ target: string[] }> }>).map(
+          (v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`,
+        );
+      });
+      for (const v of violations) found.push(`${where}: axe ${v}`);
+      await screenshot(page, `pages-${name}-${view.width}-${scheme}`);
+    }
+  }
+  await page.setViewportSize(VIEWS[0]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), () => {
+  if (chromiumMissing()) return;
+
+  let server: TestServer;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    server = await startTestServer({ store: sqlite, config: { smtpUrl: smtp.url } });
+    await writeSettings(server.latchkey.store.db, { usersCanRegister: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+    await smtp?.close();
+  });
+
+  /** A fresh profile: CSP bypassed for axe only, policy and script problems recorded. */
+  async function device(): Promise<Page> {
+    const context = await browser.newContext({
+      baseURL: server.url,
+      userAgent: CHROME_UA,
+      viewport: VIEWS[0],
+      bypassCSP: true,
+    });
+    context.setDefaultTimeout(15_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    watchProblems(page, problems);
+    return page;
+  }
+
+  /** Clicks and waits for the page it leads to. */
+  const clickToLoad = (page: Page, selector: string) =>
+    Promise.all([page.waitForEvent('load'), page.locator(selector).first().click()]);
+
+  async function signIn(page: Page, login: string, password: string): Promise<void> {
+    await page.goto('/login');
+    await page.locator('#user_login').fill(login);
+    await page.locator('#user_pass').fill(password);
+    await clickToLoad(page, '#loginform button[type=submit]');
+  }
+
+  const expectClean = async (page: Page, name: string) => {
+    const found = await lookAt(page, name);
+    expect(found, found.join('\n')).toEqual([]);
+    expect(problems).toEqual([]);
+  };
+
+  const authorizeQuery = (extra: Record<string, string> = {}) =>
+    '/wp-admin/authorize-application.php?' +
+    new URLSearchParams({
+      app_name: 'Phone Publisher',
+      app_id: '4b1c8f0e-6a2d-4e3f-9c7b-1d2e3f4a5b6c',
+      success_url: 'https://publisher.example/connected/with/a/long/path?state=abcdefghijklmnop',
+      reject_url: 'https://publisher.example/denied',
+      ...extra,
+    }).toString();
+
+  describe('signed out', () => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await device();
+    });
+
+    it('home page', async () => {
+      await page.goto('/');
+      await expectClean(page, 'home');
+    });
+
+    it('sign-in page, and its refusal', async () => {
+      await page.goto('/login');
+      await expectClean(page, 'login');
+      await page.locator('#user_login').fill('nobody');
+      await page.locator('#user_pass').fill('wrong-password');
+      await clickToLoad(page, '#loginform button[type=submit]');
+      await expectClean(page, 'login-refused');
+    });
+
+    it('lost password, registration', async () => {
+      await page.goto('/login/lost-password');
+      await expectClean(page, 'lost-password');
+      await page.goto('/register');
+      await expectClean(page, 'register');
+    });
+
+    it('set password from the mailed link', async () => {
+      await server.createUser('maren', 'subscriber');
+      await page.goto('/login/lost-password');
+      await page.locator('#user_login').fill('maren');
+      await clickToLoad(page, 'main form button');
+      await expectClean(page, 'lost-password-sent');
+      const [mail] = await smtp.waitFor(1, mailTo('maren@example.com'));
+      const path = new URL(linkIn(mail!, '/login/reset-password'), server.url);
+      await page.goto(path.pathname + path.search);
+      await expectClean(page, 'set-password');
+    });
+
+    it('the authorize screen, signed out: the sign-in page says an app is waiting', async () => {
+      await page.goto(authorizeQuery());
+      expect(new URL(page.url()).pathname).toBe('/login');
+      await expect(page.locator('#waiting-application').innerText()).resolves.toContain(
+        'Phone Publisher is waiting to connect to your account',
+      );
+      await expectClean(page, 'authorize-signed-out');
+    });
+  });
+
+  describe('signed in', () => {
+    let page: Page;
+    beforeAll(async () => {
+      const user = await server.createUser('robin', 'author', 'robin-Pass-1234');
+      await makeApplicationPassword(server, user.id, 'Desktop editor with a rather long name');
+      await makeApplicationPassword(server, user.id, 'Backup script', {
+        expires: Date.UTC(2027, 6, 1),
+        scope: 'content',
+      });
+      await addService(
+        server.latchkey.store.db,
+        parseNewService({ slug: 'dash', name: 'Dashboard', hosts: 'dash.example.com' }),
+        server.clock.now,
+      );
+      page = await device();
+      await signIn(page, 'robin', 'robin-Pass-1234');
+    });
+
+    it('account page: sections, browsers and events in words, the expiry as picked', async () => {
+      await page.goto('/account');
+      await expect(page.locator('main section.card h2').allInnerTexts()).resolves.toEqual([
+        'Profile',
+        'Sign-in and two-factor',
+        'Application passwords',
+        'Sessions',
+        'Security events',
+      ]);
+      await expect(
+        page.locator('#sessions-table td[data-label=Browser]').first().innerText(),
+      ).resolves.toBe('Chrome on Linux');
+      await expect(
+        page.locator('#security-events td[data-label="What happened"]').first().innerText(),
+      ).resolves.toBe('Signed in');
+      // Stored as 2027-07-01T00:00Z, the end of the day picked: shown as that day.
+      await expect(
+        page.locator('#application-passwords-table tr', { hasText: 'Backup script' }).innerText(),
+      ).resolves.toContain('through 30 June 2027');
+      await expectClean(page, 'account');
+    });
+
+    it('a password change refused beside its field, the rule shown before', async () => {
+      await page.goto('/account');
+      await expect(
+        page.locator('#account-new-password').getAttribute('aria-describedby'),
+      ).resolves.toBe('account-new-password-rule');
+      await expect(page.locator('#account-new-password-rule').innerText()).resolves.toContain(
+        '8 to 1024 characters',
+      );
+      const form = page.locator('#password-form');
+      await form.locator('[name=current_password]').fill('robin-Pass-1234');
+      await form.locator('[name=new_password]').fill('another-Pass-5678');
+      await form.locator('[name=confirm_password]').fill('another-Pass-9999');
+      await clickToLoad(page, '#password-form button[type=submit]');
+      // Beside the field it is about, tied to it; the field has the focus; no banner on top.
+      const field = page.locator('#account-confirm-password');
+      await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(field.getAttribute('aria-describedby')).resolves.toBe(
+        'account-confirm-password-error',
+      );
+      await expect(page.locator('#account-confirm-password-error').innerText()).resolves.toBe(
+        'The two new passwords do not match.',
+      );
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(
+        'account-confirm-password',
+      );
+      await expect(page.locator('main > p.error').count()).resolves.toBe(0);
+      await expectClean(page, 'account-password-refused');
+    });
+
+    it('application password: created, detail, the revoke step', async () => {
+      await page.goto('/account');
+      await page.locator('#new-application-password-name').fill('Phone');
+      await clickToLoad(page, '#create-application-password');
+      await expectClean(page, 'app-password-created');
+      await page.goto('/account');
+      await clickToLoad(page, '#application-passwords-table td[data-label=Name] a');
+      await expectClean(page, 'app-password-detail');
+      await page.goto('/account');
+      await clickToLoad(
+        page,
+        '#application-passwords-table tr:has-text("Desktop editor") [data-revoke]',
+      );
+      await expect(page.locator('h1').innerText()).resolves.toBe(
+        'Revoke “Desktop editor with a rather long name”?',
+      );
+      await expectClean(page, 'app-password-revoke-confirm');
+    });
+
+    it('two-factor page, authenticator setup', async () => {
+      await page.goto('/account/two-factor');
+      await expectClean(page, 'two-factor');
+      await clickToLoad(page, '#setup-totp');
+      await expectClean(page, 'two-factor-totp-setup');
+    });
+
+    it('the authorize screen names the site, the app and its reach; Approve and Deny side by side', async () => {
+      await page.goto(authorizeQuery());
+      await expect(page.locator('#authorize-site').innerText()).resolves.toBe('Latchkey');
+      await expect(page.locator('#authorize-app-name').innerText()).resolves.toBe(
+        'Phone Publisher',
+      );
+      await expect(page.locator('#authorize-access').innerText()).resolves.toContain(
+        'Everything your account can do as Author',
+      );
+      for (const view of VIEWS) {
+        await page.setViewportSize(view);
+        const approve = (await page.locator('#approve').boundingBox())!;
+        const deny = (await page.locator('#reject').boundingBox())!;
+        // One row, Approve first, nothing between the two.
+        expect(Math.abs(approve.y - deny.y), `${view.width} px`).toBeLessThan(2);
+        const gap = deny.x - (approve.x + approve.width);
+        expect(gap, `${view.width} px`).toBeGreaterThanOrEqual(0);
+        expect(gap, `${view.width} px`).toBeLessThan(40);
+      }
+      await expectClean(page, 'authorize');
+    });
+
+    it('a hostile app name is stripped, and the page says so beside the field', async () => {
+      await page.goto(
+        authorizeQuery({ app_name: '<img src=x onerror=alert(1)>', services: 'dash' }),
+      );
+      await expect(page.locator('#app_name').inputValue()).resolves.toBe('');
+      await expect(page.locator('#app-name-note').innerText()).resolves.toContain(
+        'enter a name you will recognise',
+      );
+      await expect(page.locator('#app_name').getAttribute('aria-describedby')).resolves.toBe(
+        'app-name-note',
+      );
+      await expectClean(page, 'authorize-hostile-name');
+    });
+
+    it("the authorize screen's error page and the hand-over page", async () => {
+      await page.goto(authorizeQuery({ success_url: 'http://publisher.example/x', app_id: 'x' }));
+      await expectClean(page, 'authorize-problems');
+      await page.goto(authorizeQuery({ success_url: '' }));
+      await clickToLoad(page, '#approve');
+      await expectClean(page, 'authorize-handover');
+    });
+  });
+
+  describe('the confirmation steps work without JavaScript', () => {
+    it('revoke: the row leads to a step naming the password, which revokes it', async () => {
+      const user = await server.createUser('nojs', 'editor', 'nojs-Pass-1234');
+      const doomed = await makeApplicationPassword(server, user.id, 'Old laptop');
+      const context = await browser.newContext({
+        baseURL: server.url,
+        javaScriptEnabled: false,
+        viewport: VIEWS[1],
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      await signIn(page, 'nojs', 'nojs-Pass-1234');
+      await page.goto('/account');
+      await clickToLoad(page, `tr[data-uuid="${doomed.uuid}"] [data-revoke]`);
+      await expect(page.locator('h1').innerText()).resolves.toBe('Revoke “Old laptop”?');
+      // Asking changed nothing.
+      expect(await listApplicationPasswords(server.latchkey.store.db, user.id)).toHaveLength(1);
+      await clickToLoad(page, '#confirm-revoke');
+      expect(new URL(page.url()).hash).toBe('#application-passwords');
+      await expect(page.locator('#application-passwords-notice').innerText()).resolves.toBe(
+        'Application password “Old laptop” revoked.',
+      );
+      expect(await listApplicationPasswords(server.latchkey.store.db, user.id)).toHaveLength(0);
+    });
+  });
+
+  describe('second-factor steps', () => {
+    let page: Page;
+    let secret: string;
+    beforeAll(async () => {
+      const user = await server.createUser('tess', 'editor', 'tess-Pass-1234');
+      secret = await enableTotp(server, user);
+      await server.latchkey.ctx.twoFactor.regenerateBackupCodes(user);
+      await server.latchkey.store.db
+        .updateTable('users')
+        .set({ email_verified_at: server.clock.now })
+        .where('id', '=', user.id)
+        .execute();
+      await saveTwoFactorState(server.latchkey.store.db, user.id, {
+        enabled: ['totp', 'email', 'backup_codes'],
+        primary: 'totp',
+      });
+      page = await device();
+    });
+
+    it('authenticator code, email code, recovery code', async () => {
+      await signIn(page, 'tess', 'tess-Pass-1234');
+      await expect(page.locator('header .step').innerText()).resolves.toBe('Signing in as tess');
+      await expectClean(page, 'second-factor-totp');
+      await clickToLoad(page, '[data-switch=email]');
+      await expectClean(page, 'second-factor-email');
+      await clickToLoad(page, '[data-switch=backup_codes]');
+      await expectClean(page, 'second-factor-recovery');
+    });
+
+    it('after a wrong code the wait counts down, and Verify waits with it', async () => {
+      // Playwright's clock drives the page's timers: no real waiting, no timed assertion.
+      await page.clock.install();
+      await signIn(page, 'tess', 'tess-Pass-1234');
+      await page.locator('#authcode').fill('000000');
+      await clickToLoad(page, '#verify-code');
+      const left = page.locator('#two-factor-wait-left');
+      await expect(left.innerText()).resolves.toBe('2 seconds');
+      await expect(page.locator('#verify-code').isDisabled()).resolves.toBe(true);
+      await expectClean(page, 'second-factor-wait');
+      await page.clock.runFor(1_000);
+      await expect(left.innerText()).resolves.toBe('1 second');
+      await expect(page.locator('#verify-code').isDisabled()).resolves.toBe(true);
+      await page.clock.runFor(1_000);
+      await expect(page.locator('#two-factor-wait').innerText()).resolves.toBe(
+        'You can try again now.',
+      );
+      await expect(page.locator('#verify-code').isDisabled()).resolves.toBe(false);
+      server.clock.advance(2_000);
+      await page.locator('#authcode').fill(codeNow(server, secret));
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === '/account'),
+        page.locator('#verify-code').click(),
+      ]);
+    });
+  });
+
+  describe('administrator', () => {
+    let page: Page;
+    let authorId: number;
+    beforeAll(async () => {
+      authorId = (await server.createUser('quinn', 'author')).id;
+      page = await device();
+      await signIn(page, 'admin', ADMIN_PASSWORD);
+    });
+
+    it('users list with two-factor, an empty search, a user, the disable step', async () => {
+      await page.goto('/admin/users');
+      await expect(
+        page.locator('tr[data-user=tess] td[data-two-factor]').innerText(),
+      ).resolves.toContain('Authenticator app');
+      await expectClean(page, 'admin-users');
+      await page.goto('/admin/users?s=nobody-matches-this');
+      await expect(page.locator('#no-users-found').innerText()).resolves.toContain(
+        'No user matches “nobody-matches-this”',
+      );
+      await expect(page.locator('#users-table').count()).resolves.toBe(0);
+      await expectClean(page, 'admin-users-empty-search');
+      await page.goto(`/admin/users/${authorId}`);
+      // An Author's application passwords may be capped below Author only.
+      await expect(
+        page.locator('#new-application-password-ceiling option').allInnerTexts(),
+      ).resolves.toEqual(['The account’s own role', 'Contributor', 'Subscriber']);
+      await expectClean(page, 'admin-user');
+      await clickToLoad(page, '#disable-account');
+      await expect(page.locator('h1').innerText()).resolves.toBe('Disable quinn (quinn)?');
+      await expectClean(page, 'admin-user-disable-confirm');
+    });
+
+    it('site settings and services', async () => {
+      await page.goto('/admin/settings');
+      await expectClean(page, 'admin-settings');
+      await page.goto('/admin/services');
+      await expectClean(page, 'admin-services');
+    });
+  });
+});
