@@ -27,10 +27,11 @@ a{color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-off
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.75rem 1.5rem;border-bottom:1px solid var(--line)}
 header .brand{font-weight:700;margin-right:auto;text-decoration:none;color:inherit}
 header nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
-header .step{color:var(--muted)}
+header .step{color:var(--muted)}header button{padding:.3rem .7rem}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
 h1{font-size:1.6rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}h2{font-size:1.2rem;margin:2rem 0 .75rem}h3{font-size:1.05rem;margin:1.25rem 0 .5rem}
-p,li,td,th,dd,code,label,legend{overflow-wrap:anywhere}
+p,li,dd,code,label,legend{overflow-wrap:anywhere}td,th{overflow-wrap:break-word}
+label .muted,label .hint{font-weight:400}
 form.stack{display:grid;gap:.75rem;max-width:28rem}form.stack>button{justify-self:start}
 form.settings{max-width:44rem}form.settings section.card{display:grid;gap:.75rem;margin:0}form.settings section.card h2{margin-bottom:0}
 label{display:grid;gap:.25rem;font-weight:600}label.check{display:flex;gap:.5rem;font-weight:400;align-items:baseline}
@@ -58,15 +59,15 @@ main tr{border-bottom:1px solid var(--line);padding:.4rem 0}main th,main td{bord
 main td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 .notice,.error{padding:.6rem .9rem;border-radius:6px;margin:0 0 1rem}.notice{background:var(--notice-bg);border:1px solid var(--accent)}
 .error{background:var(--error-bg);border:1px solid var(--danger)}.muted{color:var(--muted)}
-.secret{font-size:1.25rem;letter-spacing:.05em;padding:.3rem .5rem;border:1px dashed var(--field);border-radius:6px;overflow-wrap:anywhere}
+.secret{display:inline-block;font-size:1.25rem;letter-spacing:.05em;padding:.3rem .5rem;border:1px dashed var(--field);border-radius:6px;overflow-wrap:anywhere}
 .tag{font-size:.8rem;padding:.05rem .4rem;border:1px solid var(--field);border-radius:4px;white-space:nowrap}
 .tag.on{border-color:var(--ok);color:var(--ok)}
 section.method,section.card{border:1px solid var(--line);border-radius:10px;padding:.25rem 1.25rem 1.25rem;margin:1.25rem 0}
 section.method h2,section.card h2{margin:.9rem 0 .5rem;display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}
 nav.sections{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0 0 1rem}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
-.choices{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem;margin-top:.5rem}.choices button{width:100%}
-.search{display:flex;flex-wrap:wrap;gap:.5rem;max-width:32rem}.search input{flex:1 1 12rem;width:auto}
+.choices{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem;margin-top:.5rem;max-width:28rem}.choices form{margin:0}.choices button{width:100%}
+.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;max-width:32rem;margin-bottom:1rem}.search label{flex:0 0 100%}.search input{flex:1 1 10rem;width:auto}
 .qr{width:232px;max-width:100%;aspect-ratio:1;background:#fff;border:1px solid var(--line);border-radius:8px}.qr svg{display:block;width:100%;height:100%}
 pre.codes{font:1.15rem/1.7 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;columns:2;column-gap:2.5rem;width:fit-content;max-width:100%;padding:.75rem 1.25rem;margin:.5rem 0;border:1px dashed var(--field);border-radius:6px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0 0 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}

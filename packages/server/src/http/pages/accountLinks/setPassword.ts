@@ -10,6 +10,7 @@ import { listApplicationPasswords } from '../../../app-passwords/index.js';
 import { assertFormCsrf, clearSessionCookie, sessionOf } from '../../browserAuth.js';
 import { accountLinkDeps, linkOrigin } from '../../accountLinks.js';
 import type { AppContext } from '../../../context.js';
+import { NEW_PASSWORD_RULE } from '../account/passwordSection.js';
 import { html, type Html } from '../../html.js';
 import { formFields, formText } from '../formFields.js';
 import { sendPage } from '../render.js';
@@ -102,7 +103,7 @@ function showForm(
 function setPasswordForm(csrf: string, view: SetPasswordView): Html {
   const reset = view.purpose === 'reset';
   return html` <h1>${reset ? 'Choose a new password' : 'Set your password'}</h1>
-      <p>For the account <strong id="link-login">${view.login}</strong>. At least ${MIN_PASSWORD_LENGTH} characters; a long phrase is easiest to remember.</p>
+      <p>For the account <strong id="link-login">${view.login}</strong>. A long phrase is easiest to remember.</p>
       <form class="stack" method="post" action="${SET_PASSWORD_PATH}" id="resetpassform">
         <input type="hidden" name="_csrf" value="${csrf}" />
         <input type="hidden" name="key" value="${view.key}" />
@@ -110,8 +111,8 @@ function setPasswordForm(csrf: string, view: SetPasswordView): Html {
         <input type="text" name="username" value="${view.login}" autocomplete="username" hidden />
         <label
           >New password
-          <input type="password" name="pass1" id="pass1" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required autofocus
-        /></label>
+          <input type="password" name="pass1" id="pass1" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required autofocus aria-describedby="pass1-rule"
+        /><span class="hint" id="pass1-rule">${NEW_PASSWORD_RULE}</span></label>
         <label
           >Repeat new password
           <input type="password" name="pass2" id="pass2" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required
