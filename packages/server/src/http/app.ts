@@ -296,6 +296,15 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     }
   });
 
+  // Readiness, apart from liveness: a load balancer sends no traffic here while this is 503.
+  app.get('/readyz', async (_request, reply) => {
+    const { ready, checks } = await ctx.readiness();
+    return reply
+      .code(ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: ready ? 'ready' : 'unavailable', ...checks });
+  });
+
   app.get('/metrics', async (request, reply) => {
     const token = config.metricsToken;
     if (!token) throw new HttpError(404, 'latchkey_not_found', 'There is nothing at this address.');
