@@ -7,7 +7,7 @@
  * skips with the reason in its title, unless REQUIRE_PROXIES=1 (CI sets it), when it fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -232,4 +232,85 @@ export function viaProxy(
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * nginx as the load balancer in front of several Latchkey nodes (docs/deploy.md shows the same
+ * configuration): round robin, the client's address in X-Forwarded-For, and a request that
+ * could not reach a node (refused connection, reset, a 503 of a node that is shutting down)
+ * passed to the next node. The access log names every node tried per request, so a test can
+ * count the requests nginx retried.
+ */
+export function loadBalancerConfig(dir: string, port: number, latchkeyPorts: number[]): string {
+  const userLine = process.getuid?.() === 0 ? 'user root;' : '';
+  return `${userLine}
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 512; }
+http {
+  log_format tries '$status $request_method $upstream_addr $upstream_status';
+  access_log ${dir}/access.log tries;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream latchkey {
+${latchkeyPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
+  }
+  server {
+    listen 127.0.0.1:${port};
+    client_max_body_size 16m;
+    location / {
+      proxy_pass http://latchkey;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_next_upstream error timeout http_503 non_idempotent;
+      proxy_next_upstream_tries 3;
+    }
+  }
+}
+`;
+}
+
+/** Starts nginx balancing across `latchkeyPorts` on `port` (chosen first: the nodes' site URL names it). */
+export async function startLoadBalancer(
+  port: number,
+  latchkeyPorts: number[],
+): Promise<RunningProxy & { accessLog(): string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-lb-'));
+  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, d));
+  const conf = path.join(dir, 'nginx.conf');
+  writeFileSync(conf, loadBalancerConfig(dir, port, latchkeyPorts));
+  const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', conf], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`nginx -t failed: ${check.stderr}`);
+  const child = spawn(NGINX, ['-p', dir, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += String(d)));
+  child.stderr?.on('data', (d) => (output += String(d)));
+  await waitForPort(port, child, () => output.slice(-2000));
+  return {
+    kind: 'nginx',
+    port,
+    dir,
+    accessLog: () => {
+      try {
+        return readFileSync(path.join(dir, 'access.log'), 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
