@@ -222,6 +222,10 @@ export async function createLatchkey(
       clearInterval(flusher);
       // Stops accepting, closes idle keep-alive connections, waits for requests in flight.
       const closed = app.close();
+      // A connection whose request finishes during the shutdown turns idle and would otherwise
+      // be held open until its keep-alive timeout: close those as they appear.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+      void closed.finally(() => clearInterval(reaper)).catch(() => {});
       if (drainTimeoutMs !== undefined) {
         let timer: NodeJS.Timeout | undefined;
         const late = await Promise.race([
