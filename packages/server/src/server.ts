@@ -135,12 +135,27 @@ export async function createLatchkey(
     ),
   );
 
-  const mailer = createMailer({
+  let lastUsedFlushedAt = now();
+  const metrics = createMetrics({
+    credentialCache: () => credentialCache.stats,
+    lastUsedFlushedAt: () => lastUsedFlushedAt,
+    now,
+  });
+  const transport = createMailer({
     smtpUrl: config.smtpUrl,
     dataDir: config.dataDir,
     from: mailFromAddress(config.siteUrl),
     logger,
   });
+  const mailer: typeof transport = {
+    ...transport,
+    send: (message) =>
+      transport.send(message).catch((error: unknown) => {
+        metrics.mailFailures.inc();
+        throw error;
+      }),
+    close: () => transport.close(),
+  };
   const ctx: AppContext = {
     config,
     db,
@@ -149,7 +164,7 @@ export async function createLatchkey(
     limiters,
     logger,
     mailer,
-    metrics: createMetrics(),
+    metrics,
     lastUsed: new LastUsedTracker(),
     auditBuffer: new AuditBuffer(),
     invalidation,
@@ -198,6 +213,7 @@ export async function createLatchkey(
   /** Last-used data and hot-path audit events reach the store at most this late. */
   const flush = async () => {
     await ctx.lastUsed.flush(db);
+    lastUsedFlushedAt = now();
     await ctx.auditBuffer.flush(db);
   };
   const flusher = setInterval(() => {
