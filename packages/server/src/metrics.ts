@@ -11,6 +11,8 @@ export interface Metrics {
   /** `latchkey_auth_total{via,outcome}`; a revoked password is gone, so it counts as wrong. */
   auth: Counter<'via' | 'outcome'>;
   rateLimitRefusals: Counter<'limit'>;
+  /** Second-factor answers at sign-in and step-up: ok, wrong, limited (a wait runs), expired. */
+  secondFactor: Counter<'provider' | 'outcome'>;
   mailFailures: Counter;
 }
 
@@ -73,6 +75,12 @@ export function createMetrics(sources?: MetricSources): Metrics {
       name: 'latchkey_rate_limit_refusals_total',
       help: 'Requests refused by an abuse limit (SPEC §7)',
       labelNames: ['limit'],
+      registers: [registry],
+    }),
+    secondFactor: new Counter({
+      name: 'latchkey_second_factor_total',
+      help: 'Second-factor answers by provider and outcome',
+      labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),
     mailFailures: new Counter({

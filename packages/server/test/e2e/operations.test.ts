@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
+import { BrowserClient } from '../helpers/browserClient.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
 import { STORES } from '../helpers/stores.js';
 
 // The security answers of operations have files of their own: pageHeaders.security.test.ts,
@@ -77,6 +79,31 @@ describe('operations: health, metrics, assets, SPEC §1, §10', () => {
     expect(value('latchkey_last_used_flush_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).toContain('latchkey_rate_limit_refusals_total');
     expect(text).toContain('latchkey_mail_failures_total');
+  });
+
+  it('/metrics counts second-factor answers and the limits that refused them (issue 16)', async () => {
+    const user = await server.createUser('metrics2fa', 'author');
+    const secret = await enableTotp(server, user);
+    const browser = new BrowserClient(server.url);
+    const { challenge } = await passwordStep(browser, 'metrics2fa', 'metrics2fa-Pass-1234');
+    expect((await submitCode(browser, challenge, 'totp', '000000')).status).toBe(200);
+    expect((await submitCode(browser, challenge, 'totp', codeNow(server, secret))).status).toBe(
+      429,
+    );
+    server.clock.advance(2000);
+    expect((await submitCode(browser, challenge, 'totp', codeNow(server, secret))).status).toBe(
+      302,
+    );
+    const text = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: 'Bearer metrics-secret-token' },
+      })
+    ).text();
+    for (const outcome of ['wrong', 'limited', 'ok'])
+      expect(text).toContain(
+        `latchkey_second_factor_total{provider="totp",outcome="${outcome}"} 1`,
+      );
+    expect(text).toContain('latchkey_rate_limit_refusals_total{limit="second_factor"} 1');
   });
 
   it('serves the WebAuthn browser module through its exported entry, and nothing beside it', async () => {
