@@ -1,7 +1,7 @@
 /**
  * Several nodes for real (issue 16, docs/deploy.md): three `latchkey serve` processes on one
  * PostgreSQL database and one Redis, behind Debian's nginx started by the test with the load
- * balancer configuration docs/deploy.md shows. What one node does, the others know at once; and
+ * balancer configuration of docs/deploy.md (read from it, TLS included). What one node does, the others know at once; and
  * a rolling restart (SIGTERM, start again, one node after the other) under a load of API reads
  * and writes fails no request through nginx and loses no acknowledged write.
  */
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
+import { httpsCall, selfSignedCertificate } from '../helpers/deployDoc.js';
 import { runCli, startCliServer } from '../helpers/cli.js';
 import { proxyMissing, startLoadBalancer } from '../helpers/proxies.js';
 import { ADMIN_PASSWORD, freePort } from '../helpers/server.js';
@@ -35,6 +36,7 @@ describe.skipIf(missing.length > 0)(title, () => {
   let lbUrl: string;
   const nodes: Node[] = [];
   let adminAuth: string;
+  let tlsDir: string;
 
   const startNode = async (port: number, dataDir: string): Promise<Node> => {
     const node = startCliServer([], {
@@ -51,17 +53,30 @@ describe.skipIf(missing.length > 0)(title, () => {
     if (result.status !== 0) throw new Error(`${args.join(' ')}: ${result.stderr}`);
     return JSON.parse(result.stdout);
   };
-  const rest = async (base: string, method: string, route: string, init: RequestInit = {}) => {
-    const response = await fetch(`${base}/wp-json${route}`, { method, ...init });
-    const text = await response.text();
-    return { status: response.status, text, json: text ? JSON.parse(text) : undefined };
+  const rest = async (
+    base: string,
+    method: string,
+    route: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ) => {
+    const url = `${base}/wp-json${route}`;
+    // Through nginx it is HTTPS with the suite's self-signed certificate; to a node, plain HTTP.
+    const { status, text } = url.startsWith('https:')
+      ? await httpsCall(url, { method, ...init })
+      : await fetch(url, { method, ...init }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }));
+    return { status, text, json: text ? JSON.parse(text) : undefined };
   };
 
   beforeAll(async () => {
     const database = await postgres!.create();
     drop = database.drop;
     const lbPort = await freePort();
-    lbUrl = `http://127.0.0.1:${lbPort}`;
+    lbUrl = `https://127.0.0.1:${lbPort}`;
+    tlsDir = mkdtempSync(path.join(tmpdir(), 'latchkey-lb-tls-'));
+    selfSignedCertificate(tlsDir);
     // What every node shares: the installation key, the store, Redis (docs/deploy.md).
     env = {
       DATABASE_URL: database.databaseUrl!,
@@ -76,7 +91,7 @@ describe.skipIf(missing.length > 0)(title, () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     for (const port of ports)
       nodes.push(await startNode(port, mkdtempSync(path.join(tmpdir(), 'latchkey-node-'))));
-    lb = await startLoadBalancer(lbPort, ports);
+    lb = await startLoadBalancer(lbPort, ports, tlsDir);
     adminAuth = basic('admin', cli('app-password', 'create', 'admin', '--name', 'ops').password);
   }, 120_000);
 
@@ -87,6 +102,7 @@ describe.skipIf(missing.length > 0)(title, () => {
       rmSync(node.dataDir, { recursive: true, force: true });
     }
     await drop?.();
+    if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
   });
 
   it('every node is ready; a session made through one node works through the others', async () => {

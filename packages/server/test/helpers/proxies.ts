@@ -9,8 +9,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { localized } from './deployDoc.js';
 import { freePort } from './server.js';
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
@@ -131,14 +133,24 @@ ${IDENTITY_HEADERS.map((h) => `    request_header -${h}`).join('\n')}
 `;
 }
 
-async function waitForPort(port: number, child: ChildProcess, log: () => string) {
+async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  log: () => string,
+  scheme: 'http' | 'https' = 'http',
+) {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`proxy exited: ${log()}`);
     const up = await new Promise<boolean>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/', method: 'GET' }, (res) => {
-        res.resume();
-        resolve(true);
-      });
+      const send = scheme === 'https' ? httpsRequest : httpRequest;
+      const options = { host: '127.0.0.1', port, path: '/', method: 'GET' };
+      const req = send(
+        scheme === 'https' ? { ...options, rejectUnauthorized: false } : options,
+        (res) => {
+          res.resume();
+          resolve(true);
+        },
+      );
       req.setTimeout(2000, () => req.destroy());
       req.on('error', () => resolve(false));
       req.end();
@@ -235,13 +247,28 @@ export function viaProxy(
 }
 
 /**
- * nginx as the load balancer in front of several Latchkey nodes (docs/deploy.md shows the same
- * configuration): round robin, the client's address in X-Forwarded-For, and a request that
- * could not reach a node (refused connection, reset, a 503 of a node that is shutting down)
- * passed to the next node. The access log names every node tried per request, so a test can
- * count the requests nginx retried.
+ * nginx as the load balancer in front of several Latchkey nodes: docs/deploy.md's
+ * configuration itself (its `several-nodes-nginx` block), with the example's node addresses,
+ * listening port and certificate paths replaced, inside the few lines nginx needs to run
+ * unprivileged. The access log names every node tried per request, so a test can count the
+ * requests nginx passed to another node.
  */
-export function loadBalancerConfig(dir: string, port: number, latchkeyPorts: number[]): string {
+export function loadBalancerConfig(
+  dir: string,
+  port: number,
+  latchkeyPorts: number[],
+  tlsDir: string,
+): string {
+  const [a, b, c] = latchkeyPorts;
+  if (latchkeyPorts.length !== 3 || !a || !b || !c)
+    throw new Error('the documented setup has three nodes');
+  const site = localized('several-nodes-nginx', [
+    ['10.0.0.11:8080', `127.0.0.1:${a}`],
+    ['10.0.0.12:8080', `127.0.0.1:${b}`],
+    ['10.0.0.13:8080', `127.0.0.1:${c}`],
+    ['listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`],
+    ['/etc/latchkey/tls', tlsDir],
+  ]);
   const userLine = process.getuid?.() === 0 ? 'user root;' : '';
   return `${userLine}
 worker_processes 1;
@@ -257,41 +284,28 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  upstream latchkey {
-${latchkeyPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    client_max_body_size 16m;
-    location / {
-      proxy_pass http://latchkey;
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_next_upstream error timeout http_503 non_idempotent;
-      proxy_next_upstream_tries 3;
-    }
-  }
+${site}
 }
 `;
 }
 
-/** Starts nginx balancing across `latchkeyPorts` on `port` (chosen first: the nodes' site URL names it). */
+/** Starts nginx balancing across `latchkeyPorts` on `port` over HTTPS (a certificate from `tlsDir`). */
 export async function startLoadBalancer(
   port: number,
   latchkeyPorts: number[],
+  tlsDir: string,
 ): Promise<RunningProxy & { accessLog(): string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-lb-'));
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, d));
   const conf = path.join(dir, 'nginx.conf');
-  writeFileSync(conf, loadBalancerConfig(dir, port, latchkeyPorts));
+  writeFileSync(conf, loadBalancerConfig(dir, port, latchkeyPorts, tlsDir));
   const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', conf], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`nginx -t failed: ${check.stderr}`);
   const child = spawn(NGINX, ['-p', dir, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
-  await waitForPort(port, child, () => output.slice(-2000));
+  await waitForPort(port, child, () => output.slice(-2000), 'https');
   return {
     kind: 'nginx',
     port,
