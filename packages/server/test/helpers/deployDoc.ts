@@ -54,7 +54,10 @@ export function runShellBlock(
   env: Record<string, string | undefined> = {},
 ): ChildProcess & { output(): { stdout: string; stderr: string }; exited: Promise<number | null> } {
   const prelude = `latchkey() { "${process.execPath}" "${CLI}" "$@"; }\n`;
-  const child = spawn('bash', ['-c', prelude + script], {
+  // `latchkey serve` ends its block: the shell becomes the server, so a signal reaches it
+  // alone and its exit code is the block's.
+  const body = script.replace(/^latchkey serve/m, `exec "${process.execPath}" "${CLI}" serve`);
+  const child = spawn('bash', ['-c', prelude + body], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
