@@ -150,14 +150,6 @@ async function main(argv: string[]): Promise<number> {
         const { createLatchkey } = await import('../server.js');
         const latchkey = await createLatchkey(config);
         const address = await latchkey.listen();
-        latchkey.ctx.logger.info(
-          { address, site_url: config.siteUrl, env: config.env, store: latchkey.store.dialect },
-          'latchkey is listening',
-        );
-        if (!jsonWanted)
-          console.log(
-            `Latchkey is serving ${config.siteUrl} (listening on ${address}, ${latchkey.store.dialect} store, ${config.env}).`,
-          );
         for (const flag of parsed.exposedSecrets())
           latchkey.ctx.logger.warn(
             { flag },
@@ -189,8 +181,17 @@ async function main(argv: string[]): Promise<number> {
             },
           );
         };
+        // Before the line that says it serves: whoever reads that line may signal at once.
         process.on('SIGINT', () => stop('SIGINT'));
         process.on('SIGTERM', () => stop('SIGTERM'));
+        latchkey.ctx.logger.info(
+          { address, site_url: config.siteUrl, env: config.env, store: latchkey.store.dialect },
+          'latchkey is listening',
+        );
+        if (!jsonWanted)
+          console.log(
+            `Latchkey is serving ${config.siteUrl} (listening on ${address}, ${latchkey.store.dialect} store, ${config.env}).`,
+          );
         return -1;
       }
       case 'migrate': {
