@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -43,6 +44,59 @@ async function requestInFlight(server: TestServer) {
   await arrived;
   return { finish: () => req.end(body.slice(5)), outcome };
 }
+
+const redisUrl = process.env.REDIS_URL;
+describe.skipIf(!redisUrl)(
+  `/readyz and Redis, issue 16${redisUrl ? '' : ' (SKIPPED: REDIS_URL is not set)'}`,
+  () => {
+    it('is 503 while Redis does not answer, and ready again when it does', async () => {
+      // The server reaches Redis through a relay the test can cut.
+      const target = new URL(redisUrl!);
+      const sockets = new Set<Socket>();
+      let open = true;
+      const relay = createServer((client) => {
+        if (!open) return client.destroy();
+        const upstream = connect(Number(target.port || 6379), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => {});
+          s.on('close', () => sockets.delete(s));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const port = (relay.address() as { port: number }).port;
+      const server = await startTestServer({
+        store: STORES[0]!,
+        env: { REDIS_URL: `redis://127.0.0.1:${port}` },
+      });
+      try {
+        expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+        open = false;
+        for (const s of sockets) s.destroy();
+        await vi.waitFor(
+          async () => {
+            const response = await fetch(`${server.url}/readyz`);
+            expect(response.status).toBe(503);
+            expect(await response.json()).toMatchObject({ store: 'ok', redis: 'unreachable' });
+          },
+          { timeout: 20_000, interval: 50 },
+        );
+        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+        open = true;
+        await vi.waitFor(
+          async () => expect((await fetch(`${server.url}/readyz`)).status).toBe(200),
+          { timeout: 30_000, interval: 100 },
+        );
+      } finally {
+        open = true;
+        await server.close();
+        await new Promise<void>((resolve) => relay.close(() => resolve()));
+        for (const s of sockets) s.destroy();
+      }
+    });
+  },
+);
 
 describe.each(STORES)('server lifecycle, issue 16 ($name)', (store) => {
   const withRedis = store.name === 'postgres' && process.env.REDIS_URL;
