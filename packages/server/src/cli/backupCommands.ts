@@ -1,4 +1,12 @@
-import { chmodSync, constants, copyFileSync, existsSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { migrationVerdict, openStore, type Store } from '../store/index.js';
@@ -20,9 +28,21 @@ export async function backupStore(
       'latchkey backup copies SQLite stores; for PostgreSQL use pg_dump (docs/deploy.md)',
     );
   const target = path.resolve(file);
-  if (existsSync(target)) throw new UsageError(`${target} exists already; name a new file`);
-  await store.backupTo(target);
-  // The copy holds password and token hashes: no more readable than the store itself.
+  // The copy holds password and token hashes: created empty with mode 0600 before a byte is
+  // written (VACUUM INTO fills an empty file), so it is never readable by others.
+  try {
+    writeFileSync(target, '', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`${target} exists already; name a new file`);
+    throw error;
+  }
+  try {
+    await store.backupTo(target);
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
+  }
   chmodSync(target, 0o600);
   const bytes = statSync(target).size;
   const keyNote = config.secret
