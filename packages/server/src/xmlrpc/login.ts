@@ -57,6 +57,8 @@ export class XmlRpcLogin {
     const limit = await ctx.limiters.credentialFailures.check(client.addressKey);
     if (!limit.allowed) {
       this.failed = true;
+      ctx.metrics.auth.inc({ via: 'xmlrpc', outcome: 'limited' });
+      ctx.metrics.rateLimitRefusals.inc({ limit: 'credential_failures' });
       throw tooManyFailures();
     }
     const now = ctx.now();
@@ -69,6 +71,10 @@ export class XmlRpcLogin {
         now,
         ctx.credentialCache,
       );
+      ctx.metrics.auth.inc({
+        via: 'xmlrpc',
+        outcome: result.ok ? 'ok' : result.reason === 'expired' ? 'expired' : 'wrong',
+      });
       if (result.ok) {
         if (settings.applicationPasswordsDisabledRoles.includes(result.user.role))
           return this.fail(false);

@@ -94,6 +94,27 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('other commands refuse a store that is not migrated, with one line; migrate --status tells', () => {
+    const refused = runCli(['user', 'list', ...common]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^latchkey: the ${store.name} store needs \\d+ migration\\(s\\) .*run "latchkey migrate" first`,
+      ),
+    );
+    const status = runCli(['migrate', '--status', '--json', ...common]);
+    expect(status.status).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      store: store.name,
+      state: 'unmigrated',
+      applied: [],
+      pending: expect.arrayContaining(['0001_initial']),
+    });
+    // --status changed nothing: the store is still refused.
+    expect(runCli(['user', 'list', ...common]).status).toBe(1);
+  });
+
   it('migrate applies once, then has nothing to do', () => {
     const first = runCli(['migrate', ...common, '--json']);
     expect(first.status).toBe(0);
@@ -103,6 +124,36 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     });
     const second = runCli(['migrate', ...common]);
     expect(second.stdout).toMatch(/Nothing to apply/);
+    const status = runCli(['migrate', '--status', ...common]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain(`${store.name} store: current`);
+    expect(status.stdout).toContain('  applied  0001_initial');
+  });
+
+  it('a store migrated by a newer Latchkey is refused, not touched', async () => {
+    const { openStore } = await import('../../src/store/index.js');
+    const opened = openStore({ databaseUrl: database.databaseUrl, dataDir });
+    const future = '9999_from_the_future';
+    try {
+      await opened.db
+        .insertInto('kysely_migration' as never)
+        .values({ name: future, timestamp: new Date().toISOString() } as never)
+        .execute();
+      const refused = runCli(['user', 'list', ...common]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim()).toBe(
+        `latchkey: the ${store.name} store was migrated by a newer Latchkey (${future}): run that version instead`,
+      );
+      const status = JSON.parse(runCli(['migrate', '--status', '--json', ...common]).stdout);
+      expect(status).toMatchObject({ state: 'newer', unknown: [future] });
+    } finally {
+      await opened.db
+        .deleteFrom('kysely_migration' as never)
+        .where('name' as never, '=', future as never)
+        .execute();
+      await opened.close();
+    }
+    expect(runCli(['user', 'list', ...common]).status).toBe(0);
   });
 
   it('serve prints the first administrator password once; it signs in; a restart prints nothing', async () => {
@@ -272,6 +323,7 @@ describe.each(STORES)('latchkey app-password, SPEC §3.1, §10 ($name)', (store)
       dataDir,
       ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : []),
     ];
+    expect(runCli(['migrate', ...common]).status).toBe(0);
     expect(
       runCli([
         'user',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createUser, type Role, type User } from '../../src/accounts/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { ConfigInput } from '../../src/config/loadConfig.js';
-import { createLatchkey, type Latchkey } from '../../src/server.js';
+import { createLatchkey, type Latchkey, type LatchkeyOptions } from '../../src/server.js';
 import type { StoreUnderTest } from './stores.js';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
@@ -31,6 +31,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Receives the JSON log lines (the level comes from config.logLevel). */
   logDestination?: { write(line: string): void };
+  /** Scheduling options of the server itself (first sweep, flush interval). */
+  schedule?: Pick<LatchkeyOptions, 'firstSweepDelayMs' | 'flushIntervalMs'>;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     now: () => clock.now,
     rateLimitPrefix: options.rateLimitPrefix ?? `test-${randomBytes(6).toString('hex')}`,
     announce: () => {},
+    ...options.schedule,
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
   await latchkey.listen();

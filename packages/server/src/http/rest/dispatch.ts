@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { restRouteOf } from '../../metrics.js';
 import { csrfTokenForSession } from '../../sessions/index.js';
 import { forbiddenScopeMessage, scopeAllows } from '../../scopes/index.js';
 import type { AppContext } from '../../context.js';
@@ -147,6 +148,7 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
           'No route was found matching the URL and request method.',
         );
       const { route, params } = matched;
+      restRouteOf.set(request, `/wp-json${route.path}`);
       const base = { ctx, raw: request, auth };
       allowFor = () => allowedMethods(route, base, params);
       const method = effectiveMethod(request, query);

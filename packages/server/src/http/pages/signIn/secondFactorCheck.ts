@@ -35,6 +35,8 @@ export async function checkSecondFactor(
   const { provider, code, assertion } = step.answer;
   const attempt = await ctx.twoFactor.beginAttempt(user);
   if (!attempt.ok) {
+    ctx.metrics.secondFactor.inc({ provider, outcome: 'limited' });
+    ctx.metrics.rateLimitRefusals.inc({ limit: 'second_factor' });
     const wait = attempt.retryAfterSeconds;
     reply.header('retry-after', String(wait));
     return page(provider, { status: 429, waitSeconds: wait });
@@ -52,6 +54,7 @@ export async function checkSecondFactor(
   } finally {
     await ctx.twoFactor.endAttempt(user);
   }
+  ctx.metrics.secondFactor.inc({ provider, outcome: ok ? 'ok' : 'wrong' });
   if (!ok && outcome) return afterWrongAnswer(ctx, request, reply, step, outcome);
   if (!(await ctx.twoFactor.consumeChallenge(challenge))) {
     return signInEndedPage(
