@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { bootstrapAdministrator } from './accounts/index.js';
+import { bootstrapAdministrator, commonPasswordCount } from './accounts/index.js';
 import { CredentialCache, LastUsedTracker } from './app-passwords/index.js';
 import { AuditBuffer } from './audit/index.js';
 import { readSettings } from './settings/index.js';
@@ -65,6 +65,8 @@ export async function createLatchkey(
   const prefix = options.rateLimitPrefix ?? 'latchkey';
   try {
     await store.migrate();
+    // The common-password list is built here, once, not on the first password change.
+    logger.debug({ common_passwords: commonPasswordCount() }, 'password rules loaded');
     const admin = await bootstrapAdministrator(store.db, config.adminPassword, now());
     if (admin.generatedPassword) {
       (options.announce ?? ((line) => process.stdout.write(line + '\n')))(

@@ -213,6 +213,20 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     ]);
     expect(weak.status).toBe(1);
     expect(weak.stderr).toContain('at least 8 characters');
+    // SPEC §6.5: the common list and the login apply on the CLI as everywhere.
+    const common1 = runCli([
+      'user',
+      'set-password',
+      'carol',
+      '--password',
+      'password123',
+      ...common,
+    ]);
+    expect(common1.status).toBe(1);
+    expect(common1.stderr).toContain('one of the most common passwords');
+    const own = runCli(['user', 'set-password', 'carol', '--password', 'xx-CAROL-2031', ...common]);
+    expect(own.status).toBe(1);
+    expect(own.stderr).toContain('must not contain your username');
     const noEmail = runCli(['user', 'create', 'erin', ...common]);
     expect(noEmail.status).toBe(2);
   });

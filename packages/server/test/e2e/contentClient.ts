@@ -1,5 +1,6 @@
 import { BrowserClient } from '../helpers/browserClient.js';
 import type { TestServer } from '../helpers/server.js';
+import { testPassword } from '../helpers/server.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies; the assertions pin their shape
 export type Json = any;
@@ -103,5 +104,5 @@ export async function userWithRole(
   role: 'administrator' | 'editor' | 'author' | 'contributor' | 'subscriber',
 ) {
   const user = await server.createUser(login, role);
-  return { ...(await signedIn(server, login, `${login}-Pass-1234`)), id: user.id };
+  return { ...(await signedIn(server, login, testPassword(login))), id: user.id };
 }

@@ -11,6 +11,14 @@ import type { StoreUnderTest } from './stores.js';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
 
+/**
+ * The password `createUser` gives a test user unless told otherwise: the login reversed, so it
+ * never contains the login (SPEC §6.5 refuses that).
+ */
+export function testPassword(login: string): string {
+  return `${[...login].reverse().join('')}-Pass-1234`;
+}
+
 export interface TestServer {
   url: string;
   latchkey: Latchkey;
@@ -66,7 +74,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     latchkey,
     config,
     clock,
-    createUser: (login, role, password = `${login}-Pass-1234`) =>
+    createUser: (login, role, password = testPassword(login)) =>
       createUser(
         latchkey.store.db,
         { login, email: `${login}@example.com`, password, role, displayName: login },
