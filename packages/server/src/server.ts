@@ -71,7 +71,7 @@ export async function createLatchkey(
     if (admin.generatedPassword) {
       (options.announce ?? ((line) => process.stdout.write(line + '\n')))(
         `Created the administrator account "admin" with the one-time password: ${admin.generatedPassword}\n` +
-          'It is shown only this once. Sign in and change it at /account.',
+          'It is shown only this once and works for one sign-in, which asks you to choose your own.',
       );
     } else if (admin.created)
       logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');

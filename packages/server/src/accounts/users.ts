@@ -24,6 +24,8 @@ export interface User {
   emailVerifiedAt: number | null;
   disabled: boolean;
   credentialsVersion: number;
+  /** The first administrator's generated password, not yet changed: single-use (§6.5). */
+  passwordMustChange: boolean;
 }
 
 export function toUser(row: Selectable<UsersTable>): User {
@@ -43,6 +45,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     emailVerifiedAt: row.email_verified_at === null ? null : Number(row.email_verified_at),
     disabled: Number(row.disabled) === 1,
     credentialsVersion: Number(row.credentials_version),
+    passwordMustChange: Number(row.password_must_change ?? 0) === 1,
   };
 }
 
@@ -306,6 +309,7 @@ export async function setUserPassword(
     .set((eb) => ({
       password_hash: passwordHash,
       credentials_version: eb('credentials_version', '+', 1),
+      password_must_change: 0,
     }))
     .where('id', '=', userId)
     .execute();

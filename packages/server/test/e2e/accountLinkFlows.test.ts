@@ -36,7 +36,10 @@ describe.each(STORES)(
         config: { smtpUrl: smtp.url, trustProxy: '127.0.0.1/32' },
       });
       admin = new BrowserClient(server.url, 'admin browser');
-      expect((await admin.signIn('admin', ADMIN_PASSWORD)).status).toBe(302);
+      // Remembered (14 idle days, SPEC §6.5): a test moving the clock by a day keeps it.
+      expect((await admin.signIn('admin', ADMIN_PASSWORD, { rememberme: 'forever' })).status).toBe(
+        302,
+      );
     });
     afterAll(async () => {
       await server?.close();

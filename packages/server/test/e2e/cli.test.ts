@@ -121,7 +121,10 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     const password = /one-time password: ([A-Za-z0-9]{24})/.exec(stdout)?.[1];
     expect(password).toBeDefined();
     const browser = new BrowserClient(`http://127.0.0.1:${port}`);
-    expect((await browser.signIn('admin', password!)).status).toBe(302);
+    const signIn = await browser.signIn('admin', password!);
+    expect(signIn.status).toBe(302);
+    // SPEC §6.5: the password is single-use; this session may only replace it.
+    expect(signIn.headers.get('location')).toBe('/account/password');
     expect(await server.stop()).toBe(0);
     expect(statSync(path.join(dataDir, 'installation.key')).mode & 0o777).toBe(0o600);
     if (store.name === 'sqlite')
@@ -139,7 +142,7 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     await again.ready;
     expect(again.output().stdout).not.toMatch(/password/i);
     // The session made before the restart is still valid: sessions live in the store.
-    expect((await browser.get('/account')).status).toBe(200);
+    expect((await browser.get('/account/password')).status).toBe(200);
     expect(await again.stop()).toBe(0);
   });
 

@@ -87,7 +87,8 @@ export async function signedIn(
   password: string,
 ): Promise<RestCaller & { browser: BrowserClient; user: string }> {
   const browser = new BrowserClient(server.url);
-  const response = await browser.signIn(login, password);
+  // Remembered (14 idle days, SPEC §6.5): tests that move the clock by an hour keep the session.
+  const response = await browser.signIn(login, password, { rememberme: 'forever' });
   if (response.status !== 302) throw new Error(`sign-in as ${login} failed: ${response.status}`);
   const nonce = await browser.restNonce();
   return {

@@ -163,10 +163,11 @@ describe.each(STORES)('lost password, SPEC §12 ($name)', (store) => {
     expect(short.status).toBe(400);
     expect(flashOf(short.text_)).toBe('The password must be at least 8 characters.');
     // SPEC §6.5: a common password, or one holding the login, is refused with the reason.
-    for (const [pass, reason] of [
+    const refusals: [string, string][] = [
       ['iloveyou123', 'That password is one of the most common passwords. Choose another one.'],
       ['Rita-forever-2031', 'The password must not contain your username.'],
-    ]) {
+    ];
+    for (const [pass, reason] of refusals) {
       const refused = await c.post(RESET, {
         key: keyOf(link),
         login: 'rita',

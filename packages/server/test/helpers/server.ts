@@ -39,6 +39,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Receives the JSON log lines (the level comes from config.logLevel). */
   logDestination?: { write(line: string): void };
+  /** Receives the line announcing a generated administrator password (dropped by default). */
+  announce?: (line: string) => void;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -65,7 +67,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const latchkey = await createLatchkey(config, {
     now: () => clock.now,
     rateLimitPrefix: options.rateLimitPrefix ?? `test-${randomBytes(6).toString('hex')}`,
-    announce: () => {},
+    announce: options.announce ?? (() => {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
   await latchkey.listen();
