@@ -178,6 +178,13 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
         .stdout,
     );
     expect(pw).toEqual({ login: 'carol', sessions_ended: 0 });
+    // SPEC §6.5: carol is told, in the outbox here, and the mail holds no password.
+    const notices = readdirSync(path.join(dataDir, 'outbox'))
+      .map((f) => readFileSync(path.join(dataDir, 'outbox', f), 'utf8'))
+      .filter((m) => m.includes('Your password was changed'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^To: carol@example\.com$/m);
+    expect(notices[0]).not.toContain('a-new-Pass-123');
     expect(
       JSON.parse(runCli(['user', 'disable', 'carol', '--json', ...common]).stdout),
     ).toMatchObject({ disabled: true });

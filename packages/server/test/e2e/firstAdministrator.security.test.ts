@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/sessions/index.js';
 import { BrowserClient } from '../helpers/browserClient.js';
+import { rpcFault } from '../helpers/xmlrpc.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
@@ -27,6 +28,10 @@ describe.each(STORES)('the first administrator’s one-time password ($name)', (
 
   it('signs in once into a password-change-only session, then offers two-factor', async () => {
     expect(generated).toMatch(/^[A-Za-z0-9]{24}$/);
+    // Not over XML-RPC either: the account password there would never have to change.
+    expect(await rpcFault(server, 'wp.getUsersBlogs', 'admin', generated)).toMatchObject({
+      faultCode: 403,
+    });
     const browser = new BrowserClient(server.url);
     const signIn = await browser.signIn('admin', generated);
     expect(signIn.status).toBe(302);
