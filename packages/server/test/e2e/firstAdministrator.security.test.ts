@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/sessions/index.js';
 import { BrowserClient } from '../helpers/browserClient.js';
+import { addTestService, traefik, verify } from '../helpers/forwardAuth.js';
 import { rpcFault } from '../helpers/xmlrpc.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
@@ -49,6 +50,16 @@ describe.each(STORES)('the first administrator’s one-time password ($name)', (
     const me = await browser.get('/wp-json/wp/v2/users/me', { 'x-wp-nonce': nonce });
     expect(me.status).toBe(403);
     expect(JSON.parse(me.text_).code).toBe('latchkey_password_change_required');
+    // Forward authentication does not admit the restricted session to a browser service.
+    await addTestService(server, {
+      slug: 'dash',
+      name: 'Dash',
+      hosts: ['dash.example.test'],
+      browser: true,
+    });
+    const cookie = () => [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const held = await verify(server, { ...traefik('dash.example.test'), cookie: cookie() });
+    expect(held.status).not.toBe(200);
 
     // The rules of new passwords apply; a refusal keeps the restricted page.
     const weak = await browser.postForm('/account/password', {
@@ -72,6 +83,9 @@ describe.each(STORES)('the first administrator’s one-time password ($name)', (
     expect(offer.status).toBe(200);
     expect(offer.text_).toContain('Next, protect the account with a second factor');
     expect((await browser.get('/account')).status).toBe(200);
+    expect(
+      (await verify(server, { ...traefik('dash.example.test'), cookie: cookie() })).status,
+    ).toBe(200);
     const old = new BrowserClient(server.url);
     old.cookies.set(SESSION_COOKIE, before);
     expect((await old.get('/account')).status).toBe(302);

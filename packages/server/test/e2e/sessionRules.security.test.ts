@@ -171,6 +171,38 @@ describe.each(STORES)('session rules, SPEC §6.5 ($name)', (store) => {
     }
   });
 
+  it('lifting an enrolment-only session over REST sends the new token as Set-Cookie', async () => {
+    await writeSettings(server.latchkey.store.db, { requiredTwoFactorRoles: ['contributor'] });
+    try {
+      await server.createUser('restenrollee', 'contributor');
+      const browser = new BrowserClient(server.url);
+      await browser.signIn('restenrollee', testPassword('restenrollee'));
+      const before = browser.cookies.get(SESSION_COOKIE)!;
+      const nonce = await browser.restNonce();
+      const call = (method: string, body?: unknown) =>
+        browser.request('/wp-json/latchkey/v1/users/me/two-factor/totp', {
+          method,
+          headers: { 'x-wp-nonce': nonce, 'content-type': 'application/json' },
+          body: JSON.stringify(body ?? {}),
+        });
+      const started = await call('POST', {});
+      expect(started.status).toBe(200);
+      const { secret } = JSON.parse(started.text_) as { secret: string };
+      const enabled = await call('PUT', { code: totpCode({ secret, timeMs: server.clock.now }) });
+      expect(enabled.status).toBe(200);
+      expect(enabled.headers.getSetCookie().join('\n')).toMatch(
+        /latchkey_session=[^;]+; .*HttpOnly/,
+      );
+      expect(browser.cookies.get(SESSION_COOKIE)).not.toBe(before);
+      expect(await account(browser)).toBe(200);
+      const old = new BrowserClient(server.url);
+      old.cookies.set(SESSION_COOKIE, before);
+      expect(await account(old)).toBe(302);
+    } finally {
+      await writeSettings(server.latchkey.store.db, { requiredTwoFactorRoles: [] });
+    }
+  });
+
   it('one’s own password over cookie + nonce needs a sign-in in the last 10 minutes', async () => {
     const { browser } = await signedIn('restchanger');
     const nonce = await browser.restNonce();
