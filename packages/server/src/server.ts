@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { bootstrapAdministrator } from './accounts/index.js';
+import { bootstrapAdministrator, commonPasswordCount } from './accounts/index.js';
 import { CredentialCache, LastUsedTracker } from './app-passwords/index.js';
 import { AuditBuffer } from './audit/index.js';
 import { readSettings } from './settings/index.js';
@@ -79,11 +79,13 @@ export async function createLatchkey(
   const prefix = options.rateLimitPrefix ?? 'latchkey';
   try {
     await store.migrate();
+    // The common-password list is built here, once, not on the first password change.
+    logger.debug({ common_passwords: commonPasswordCount() }, 'password rules loaded');
     const admin = await bootstrapAdministrator(store.db, config.adminPassword, now());
     if (admin.generatedPassword) {
       (options.announce ?? ((line) => process.stdout.write(line + '\n')))(
         `Created the administrator account "admin" with the one-time password: ${admin.generatedPassword}\n` +
-          'It is shown only this once. Sign in and change it at /account.',
+          'It is shown only this once and works for one sign-in, which asks you to choose your own.',
       );
     } else if (admin.created)
       logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');

@@ -115,7 +115,11 @@ export class XmlRpcLogin {
     // Users with two-factor never get in with the account password over the API; the work is
     // spent all the same, so timing does not tell them apart.
     const ok = await settleSignIn(limit, async () => {
-      const eligible = user !== undefined && !(await ctx.twoFactor.usesTwoFactor(user));
+      // A single-use password (the first administrator's, SPEC §6.5) is for /login only.
+      const eligible =
+        user !== undefined &&
+        !user.passwordMustChange &&
+        !(await ctx.twoFactor.usesTwoFactor(user));
       if (!eligible) {
         await burnVerificationTime(password);
         return false;

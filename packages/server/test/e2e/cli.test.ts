@@ -172,7 +172,10 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     const password = /one-time password: ([A-Za-z0-9]{24})/.exec(stdout)?.[1];
     expect(password).toBeDefined();
     const browser = new BrowserClient(`http://127.0.0.1:${port}`);
-    expect((await browser.signIn('admin', password!)).status).toBe(302);
+    const signIn = await browser.signIn('admin', password!);
+    expect(signIn.status).toBe(302);
+    // SPEC §6.5: the password is single-use; this session may only replace it.
+    expect(signIn.headers.get('location')).toBe('/account/password');
     expect(await server.stop()).toBe(0);
     expect(statSync(path.join(dataDir, 'installation.key')).mode & 0o777).toBe(0o600);
     if (store.name === 'sqlite')
@@ -190,7 +193,7 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     await again.ready;
     expect(again.output().stdout).not.toMatch(/password/i);
     // The session made before the restart is still valid: sessions live in the store.
-    expect((await browser.get('/account')).status).toBe(200);
+    expect((await browser.get('/account/password')).status).toBe(200);
     expect(await again.stop()).toBe(0);
   });
 
@@ -226,6 +229,13 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
         .stdout,
     );
     expect(pw).toEqual({ login: 'carol', sessions_ended: 0 });
+    // SPEC §6.5: carol is told, in the outbox here, and the mail holds no password.
+    const notices = readdirSync(path.join(dataDir, 'outbox'))
+      .map((f) => readFileSync(path.join(dataDir, 'outbox', f), 'utf8'))
+      .filter((m) => m.includes('Your password was changed'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^To: carol@example\.com$/m);
+    expect(notices[0]).not.toContain('a-new-Pass-123');
     expect(
       JSON.parse(runCli(['user', 'disable', 'carol', '--json', ...common]).stdout),
     ).toMatchObject({ disabled: true });
@@ -264,6 +274,20 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     ]);
     expect(weak.status).toBe(1);
     expect(weak.stderr).toContain('at least 8 characters');
+    // SPEC §6.5: the common list and the login apply on the CLI as everywhere.
+    const common1 = runCli([
+      'user',
+      'set-password',
+      'carol',
+      '--password',
+      'password123',
+      ...common,
+    ]);
+    expect(common1.status).toBe(1);
+    expect(common1.stderr).toContain('one of the most common passwords');
+    const own = runCli(['user', 'set-password', 'carol', '--password', 'xx-CAROL-2031', ...common]);
+    expect(own.status).toBe(1);
+    expect(own.stderr).toContain('must not contain your username');
     const noEmail = runCli(['user', 'create', 'erin', ...common]);
     expect(noEmail.status).toBe(2);
   });

@@ -188,7 +188,8 @@ function registerVerifyRoute(app: FastifyInstance, ctx: AppContext): void {
       }
     } else if (service.browser) {
       const signedIn = await sessionOf(ctx, request);
-      if (signedIn) {
+      // A session limited to enrolment or to a password change reaches no other service.
+      if (signedIn && !signedIn.session.enrolmentOnly && !signedIn.session.passwordChangeOnly) {
         credential = 'session';
         principal = {
           via: 'session',

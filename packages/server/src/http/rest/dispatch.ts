@@ -177,6 +177,14 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
           required_scope: tier,
         });
       }
+      // A single-use password not yet replaced (§6.5): REST answers nothing until it is.
+      if (auth.session?.passwordChangeOnly) {
+        throw new HttpError(
+          403,
+          'latchkey_password_change_required',
+          'Choose a new password first: the one you signed in with works only once.',
+        );
+      }
       // Required two-factor not yet enrolled: only the enrolment routes answer.
       if (auth.session?.enrolmentOnly && !route.path.includes('/two-factor')) {
         throw new HttpError(

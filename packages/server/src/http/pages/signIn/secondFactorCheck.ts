@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../../accounts/index.js';
-import { markReauthenticated } from '../../../sessions/index.js';
+import { reauthenticateSession } from '../../../sessions/index.js';
 import type { FailureOutcome, LoginChallenge, ProviderId } from '../../../two-factor/index.js';
-import type { SignedIn } from '../../browserAuth.js';
+import { setSessionCookie, type SignedIn } from '../../browserAuth.js';
 import { clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
@@ -71,7 +71,14 @@ export async function checkSecondFactor(
     purpose: challenge.purpose,
   });
   if (challenge.purpose === 'reauth' && signedIn) {
-    await markReauthenticated(ctx.db, signedIn.session.id, ctx.now(), provider);
+    const token = await reauthenticateSession(
+      ctx.db,
+      ctx.keys,
+      signedIn.session.id,
+      ctx.now(),
+      provider,
+    );
+    setSessionCookie(ctx, request, reply, token, signedIn.session.remember);
     return reply.redirect(challenge.redirectTo || '/account', 303);
   }
   return completeSignIn(ctx, request, reply, user, {
