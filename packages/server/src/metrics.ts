@@ -2,13 +2,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** How a credential came (SPEC §3, §6, §11) and what became of it. */
 export type AuthVia = 'application_password' | 'session' | 'xmlrpc' | 'forward_auth';
-export type AuthOutcome = 'ok' | 'wrong' | 'expired' | 'limited';
+export type AuthOutcome = 'ok' | 'wrong' | 'revoked' | 'expired' | 'limited';
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Histogram<'method' | 'route' | 'status'>;
   signIns: Counter<'outcome'>;
-  /** `latchkey_auth_total{via,outcome}`; a revoked password is gone, so it counts as wrong. */
+  /** `latchkey_auth_total{via,outcome}`; `revoked`: a password revoked (or its app blocked) in the last 90 days. */
   auth: Counter<'via' | 'outcome'>;
   rateLimitRefusals: Counter<'limit'>;
   /** Second-factor answers at sign-in and step-up: ok, wrong, limited (a wait runs), expired. */

@@ -15,7 +15,7 @@ import { createMailer, mailFromAddress } from './mail/index.js';
 import { createLimiters, type Limiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
 import { migrationVerdict, openStore, type Store } from './store/index.js';
-import { mailExpiryNotices } from './app-passwords/index.js';
+import { mailExpiryNotices, purgeRevokedApplicationPasswords } from './app-passwords/index.js';
 import { purgeDeadLinks } from './account-links/index.js';
 import {
   createInvalidationBus,
@@ -56,7 +56,12 @@ export interface Latchkey {
    * for a week deleted (each job lives in
    * the capability that owns it; this only schedules them).
    */
-  sweep(): Promise<{ sessionsPurged: number; expiryNotices: number; linksPurged: number }>;
+  sweep(): Promise<{
+    sessionsPurged: number;
+    expiryNotices: number;
+    linksPurged: number;
+    revokedForgotten: number;
+  }>;
   /** Starts listening; resolves to the address actually bound. */
   listen(): Promise<string>;
   /**
@@ -185,7 +190,7 @@ export async function createLatchkey(
   };
   const app = await buildHttpApp(ctx);
   const sweep = async () => {
-    const [sessionsPurged, expiryNotices, linksPurged] = await Promise.all([
+    const [sessionsPurged, expiryNotices, linksPurged, revokedForgotten] = await Promise.all([
       purgeExpiredSessions(db, now()).catch((err: unknown) => {
         logger.warn({ err }, 'session sweep failed');
         return 0;
@@ -204,8 +209,12 @@ export async function createLatchkey(
         logger.warn({ err }, 'purging dead account links failed');
         return 0;
       }),
+      purgeRevokedApplicationPasswords(db, now()).catch((err: unknown) => {
+        logger.warn({ err }, 'forgetting revoked application passwords failed');
+        return 0;
+      }),
     ]);
-    return { sessionsPurged, expiryNotices, linksPurged };
+    return { sessionsPurged, expiryNotices, linksPurged, revokedForgotten };
   };
   const sweeper = setInterval(() => void sweep(), 3600_000);
   sweeper.unref();

@@ -189,7 +189,7 @@ export async function setPasswordWithLink(
   let revoked: string[] = [];
   if (input.revokeApplicationPasswords) {
     revoked = (await listApplicationPasswords(deps.db, user.id)).map((r) => r.uuid);
-    const count = await deleteAllApplicationPasswords(deps.db, user.id);
+    const count = await deleteAllApplicationPasswords(deps.db, user.id, deps.now());
     await recordAuditEvent(
       deps.db,
       {

@@ -14,6 +14,7 @@ export {
   deleteAllApplicationPasswords,
   deleteApplicationPassword,
   deleteApplicationPasswordsOfApp,
+  purgeRevokedApplicationPasswords,
   findApplicationPassword,
   importApplicationPassword,
   listApplicationPasswords,

@@ -137,10 +137,41 @@ export async function renameApplicationPassword(
   return { ...record, name };
 }
 
+/**
+ * Before application passwords are deleted, their keyed hashes are kept as revoked (90 days),
+ * so that a program still presenting one is told apart from a wrong password on /metrics.
+ * Imported legacy hashes are salted and cannot be looked up, so they are not kept.
+ */
+async function keepAsRevoked(
+  db: Kysely<Database>,
+  now: number,
+  which: { uuid: string } | { userId: number; appId?: string },
+): Promise<void> {
+  await db
+    .insertInto('revoked_application_passwords')
+    .columns(['user_id', 'password_hash', 'uuid', 'revoked'])
+    .expression((eb) => {
+      let q = eb
+        .selectFrom('application_passwords')
+        .select(['user_id', 'password_hash', 'uuid', eb.val(now).as('revoked')])
+        .where('password_hash', 'like', '$generic$%');
+      if ('uuid' in which) q = q.where('uuid', '=', which.uuid);
+      else {
+        q = q.where('user_id', '=', which.userId);
+        if (which.appId !== undefined) q = q.where('app_id', '=', which.appId);
+      }
+      return q;
+    })
+    .onConflict((oc) => oc.columns(['user_id', 'password_hash']).doNothing())
+    .execute();
+}
+
 export async function deleteApplicationPassword(
   db: Kysely<Database>,
   record: ApplicationPassword,
+  now: number = Date.now(),
 ): Promise<boolean> {
+  await keepAsRevoked(db, now, { uuid: record.uuid });
   const result = await db
     .deleteFrom('application_passwords')
     .where('uuid', '=', record.uuid)
@@ -151,7 +182,9 @@ export async function deleteApplicationPassword(
 export async function deleteAllApplicationPasswords(
   db: Kysely<Database>,
   userId: number,
+  now: number = Date.now(),
 ): Promise<number> {
+  await keepAsRevoked(db, now, { userId });
   const result = await db
     .deleteFrom('application_passwords')
     .where('user_id', '=', userId)
@@ -163,11 +196,25 @@ export async function deleteApplicationPasswordsOfApp(
   db: Kysely<Database>,
   userId: number,
   appId: string,
+  now: number = Date.now(),
 ): Promise<number> {
+  await keepAsRevoked(db, now, { userId, appId });
   const result = await db
     .deleteFrom('application_passwords')
     .where('user_id', '=', userId)
     .where('app_id', '=', appId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The hourly sweep: revoked hashes older than 90 days are forgotten. */
+export async function purgeRevokedApplicationPasswords(
+  db: Kysely<Database>,
+  now: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('revoked_application_passwords')
+    .where('revoked', '<', now - 90 * 86_400_000)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -13,7 +13,7 @@ import {
 
 export type ApplicationPasswordCheck =
   | { ok: true; user: User; record: ApplicationPassword }
-  | { ok: false; reason: 'invalid' | 'expired'; record?: ApplicationPassword };
+  | { ok: false; reason: 'invalid' | 'expired' | 'revoked'; record?: ApplicationPassword };
 
 const USER_COLUMNS = [
   'id',
@@ -58,6 +58,17 @@ const userBy = (by: 'login_key' | 'email_key') =>
   );
 const USER = { login_key: userBy('login_key'), email_key: userBy('email_key') };
 
+/** Only after a miss: was this the hash of one of the user's revoked passwords? */
+const revokedHashOf = compiledOnce<Database, { uuid: string }, [number, string]>(
+  2,
+  (db, userId, hash) =>
+    db
+      .selectFrom('revoked_application_passwords')
+      .select('uuid')
+      .where('user_id', '=', userId as unknown as number)
+      .where('password_hash', '=', hash!),
+);
+
 const legacyHashesOf = compiledOnce<Database, Selectable<ApplicationPasswordsTable>, [number]>(
   1,
   (db, userId) =>
@@ -91,7 +102,10 @@ function judge(
   now: number,
 ): ApplicationPasswordCheck {
   const { user, record } = found;
-  if (user.disabled || found.blocked) return { ok: false, reason: 'invalid' };
+  if (user.disabled) return { ok: false, reason: 'invalid' };
+  // An administrator's block of the app withdraws the password: refused like a wrong one, but
+  // counted apart on /metrics (a program still using it).
+  if (found.blocked) return { ok: false, reason: 'revoked' };
   if (record.expires !== null && record.expires <= now)
     return { ok: false, reason: 'expired', record };
   return { ok: true, user, record };
@@ -153,5 +167,6 @@ async function verifyInStore(
       return judge({ user, record: toApplicationPassword(row), blocked }, now);
     }
   }
-  return { ok: false, reason: 'invalid' };
+  const [revoked] = await revokedHashOf(db, user.id, hash);
+  return { ok: false, reason: revoked ? 'revoked' : 'invalid' };
 }

@@ -63,7 +63,7 @@ export async function authenticateApplicationPassword(
     const counted = await ctx.limiters.credentialFailures.recordFailure(addressKey);
     ctx.auditBuffer.credentialFailure(ip, client.userAgent, now);
     if (!counted.allowed) throw limited(counted.retryAfterSeconds);
-    count(result.reason === 'expired' ? 'expired' : 'wrong');
+    count(result.reason === 'invalid' ? 'wrong' : result.reason);
     throw incorrectPassword(result.reason === 'expired' ? 'expired' : undefined);
   }
   const { user, record } = result;

@@ -132,6 +132,14 @@ export interface ApplicationPasswordsTable {
   services: Generated<string>;
 }
 
+/** The keyed hash of a revoked application password, kept 90 days (counted as `revoked`). */
+export interface RevokedApplicationPasswordsTable {
+  user_id: number;
+  password_hash: string;
+  uuid: string;
+  revoked: number;
+}
+
 /** A service guarded by forward authentication (SPEC §11). */
 export interface ServicesTable {
   slug: string;
@@ -278,6 +286,7 @@ export interface Database {
   settings: SettingsTable;
   application_passwords: ApplicationPasswordsTable;
   app_id_blocks: AppIdBlocksTable;
+  revoked_application_passwords: RevokedApplicationPasswordsTable;
   services: ServicesTable;
   service_first_uses: ServiceFirstUsesTable;
   authorize_codes: AuthorizeCodesTable;

@@ -73,7 +73,7 @@ export class XmlRpcLogin {
       );
       ctx.metrics.auth.inc({
         via: 'xmlrpc',
-        outcome: result.ok ? 'ok' : result.reason === 'expired' ? 'expired' : 'wrong',
+        outcome: result.ok ? 'ok' : result.reason === 'invalid' ? 'wrong' : result.reason,
       });
       if (result.ok) {
         if (settings.applicationPasswordsDisabledRoles.includes(result.user.role))

@@ -4,7 +4,7 @@
  * clock, no sleeping). REST latency by route and second-factor outcomes: operations.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { basic, makeApplicationPassword } from '../helpers/appPasswords.js';
+import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
 import { addTestService, traefik, verify } from '../helpers/forwardAuth.js';
 import { restAs } from '../helpers/restSession.js';
 import { ADMIN_PASSWORD, freePort, startTestServer, type TestServer } from '../helpers/server.js';
@@ -95,5 +95,85 @@ describe('metrics that tell, issue 16', () => {
     expect((await scrape())('latchkey_last_used_flush_age_seconds')).toBe(120);
     await server.latchkey.flush();
     expect((await scrape())('latchkey_last_used_flush_age_seconds')).toBe(0);
+  });
+});
+
+describe.each(STORES)('a revoked application password still presented ($name)', (store) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store, config: { metricsToken: 'scrape' } });
+  });
+  afterAll(() => server?.close());
+
+  const series = async (name: string) => {
+    const text = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer scrape' } })
+    ).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+  const REVOKED = 'latchkey_auth_total{via="application_password",outcome="revoked"}';
+  const WRONG = 'latchkey_auth_total{via="application_password",outcome="wrong"}';
+
+  it('is answered like a wrong one but counted as revoked, until 90 days have passed', async () => {
+    const admin = await restAs(server, 'admin', ADMIN_PASSWORD);
+    const pw = await makeApplicationPassword(server, 1, 'retired laptop');
+    const auth = basic('admin', pw.password);
+    expect((await api(server, 'GET', '/wp/v2/users/me', { auth })).status).toBe(200);
+    const revokedCall = await admin.call(
+      'DELETE',
+      `/wp/v2/users/1/application-passwords/${pw.uuid}`,
+    );
+    expect(revokedCall.status).toBe(200);
+
+    const [revoked0, wrong0] = [await series(REVOKED), await series(WRONG)];
+    const refused = await api(server, 'GET', '/wp/v2/users/me', { auth });
+    const wrong = await api(server, 'GET', '/wp/v2/users/me', {
+      auth: basic('admin', 'abcd efgh ijkl mnop qrst uvwx'),
+    });
+    // On the wire nothing tells the two apart (SPEC §3.2).
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual(wrong.json);
+    expect(await series(REVOKED)).toBe(revoked0 + 1);
+    expect(await series(WRONG)).toBe(wrong0 + 1);
+    // Only the keyed hash is kept, never the password.
+    const kept = await server.latchkey.store.db
+      .selectFrom('revoked_application_passwords')
+      .selectAll()
+      .where('uuid', '=', pw.uuid)
+      .execute();
+    expect(kept).toHaveLength(1);
+    expect(JSON.stringify(kept)).not.toContain(pw.password.replace(/ /g, ''));
+
+    server.clock.advance(91 * 86_400_000);
+    expect((await server.latchkey.sweep()).revokedForgotten).toBeGreaterThanOrEqual(1);
+    await api(server, 'GET', '/wp/v2/users/me', { auth });
+    expect(await series(REVOKED)).toBe(revoked0 + 1);
+    expect(await series(WRONG)).toBe(wrong0 + 2);
+  });
+
+  it('counts revoke-all, and a blocked app, as revoked', async () => {
+    const admin = await restAs(server, 'admin', ADMIN_PASSWORD);
+    const appId = '0d7a4b4e-3c1f-4a57-9a55-6f1f3b1c2d9e';
+    const blockedPw = await makeApplicationPassword(server, 1, 'blocked app', { appId });
+    const block = await admin.call('POST', '/latchkey/v1/application-password-blocks', {
+      app_id: appId,
+    });
+    expect(block.status).toBe(201);
+    const before = await series(REVOKED);
+    expect(
+      (await api(server, 'GET', '/wp/v2/users/me', { auth: basic('admin', blockedPw.password) }))
+        .status,
+    ).toBe(401);
+    expect(await series(REVOKED)).toBe(before + 1);
+
+    const a = await makeApplicationPassword(server, 1, 'one');
+    const b = await makeApplicationPassword(server, 1, 'two');
+    expect((await admin.call('DELETE', '/wp/v2/users/1/application-passwords')).status).toBe(200);
+    for (const p of [a, b])
+      expect(
+        (await api(server, 'GET', '/wp/v2/users/me', { auth: basic('admin', p.password) })).status,
+      ).toBe(401);
+    expect(await series(REVOKED)).toBe(before + 3);
   });
 });

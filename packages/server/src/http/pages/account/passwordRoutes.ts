@@ -128,7 +128,7 @@ async function closeWhatTheOldPasswordOpened(
   let revoked = 0;
   if (revokeAll) {
     const records = await listApplicationPasswords(ctx.db, signedIn.user.id);
-    revoked = await deleteAllApplicationPasswords(ctx.db, signedIn.user.id);
+    revoked = await deleteAllApplicationPasswords(ctx.db, signedIn.user.id, ctx.now());
     for (const r of records) ctx.lastUsed.forget(r.uuid);
     await recordAuditEvent(
       ctx.db,

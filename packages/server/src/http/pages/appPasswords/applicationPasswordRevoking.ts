@@ -59,7 +59,7 @@ export function registerApplicationPasswordRevoking(
       (request.params as { uuid: string }).uuid,
     );
     if (record) {
-      await deleteApplicationPassword(ctx.db, record);
+      await deleteApplicationPassword(ctx.db, record, ctx.now());
       ctx.lastUsed.forget(record.uuid);
       await auditPageChange(ctx, request, c.signedIn, 'app_password.revoked', c.owner, {
         uuid: record.uuid,
@@ -85,7 +85,7 @@ export function registerApplicationPasswordRevoking(
       );
     }
     const records = await listApplicationPasswords(ctx.db, c.owner.id);
-    const count = await deleteAllApplicationPasswords(ctx.db, c.owner.id);
+    const count = await deleteAllApplicationPasswords(ctx.db, c.owner.id, ctx.now());
     for (const r of records) ctx.lastUsed.forget(r.uuid);
     await auditPageChange(ctx, request, c.signedIn, 'app_password.revoked', c.owner, {
       all: true,

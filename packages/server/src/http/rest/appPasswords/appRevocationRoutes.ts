@@ -24,7 +24,7 @@ export function registerAppRevocationAndActivityRoutes(
         handler: async (req) => {
           const owner = await ownerOf(ctx, req);
           const appId = req.args.app_id.toLowerCase();
-          const count = await deleteApplicationPasswordsOfApp(ctx.db, owner.id, appId);
+          const count = await deleteApplicationPasswordsOfApp(ctx.db, owner.id, appId, ctx.now());
           await auditOwner(ctx, req, 'app_password.revoked', owner, { app_id: appId, count });
           return { body: { deleted: true, count } };
         },

@@ -87,7 +87,7 @@ export function registerCollectionRoutes(ctx: AppContext, registry: RestRegistry
         handler: async (req) => {
           const owner = await ownerOf(ctx, req);
           const records = await listApplicationPasswords(ctx.db, owner.id);
-          const count = await deleteAllApplicationPasswords(ctx.db, owner.id);
+          const count = await deleteAllApplicationPasswords(ctx.db, owner.id, ctx.now());
           for (const r of records) ctx.lastUsed.forget(r.uuid);
           await auditOwner(ctx, req, 'app_password.revoked', owner, { all: true, count });
           return { body: { deleted: true, count } };

@@ -60,7 +60,7 @@ export function registerItemRoutes(ctx: AppContext, registry: RestRegistry): voi
         handler: async (req) => {
           const owner = await ownerOf(ctx, req);
           const record = await requireRecord(ctx, req, owner);
-          await deleteApplicationPassword(ctx.db, record);
+          await deleteApplicationPassword(ctx.db, record, ctx.now());
           ctx.lastUsed.forget(record.uuid);
           await auditOwner(ctx, req, 'app_password.revoked', owner, {
             uuid: record.uuid,
