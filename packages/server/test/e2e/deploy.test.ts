@@ -190,7 +190,7 @@ ${site}
             ['/var/lib/latchkey', dir('node')],
             ['--host 0.0.0.0 --port 8080', `--host 127.0.0.1 --port ${port}`],
           ]),
-          { LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_ADMIN_PASSWORD: 'deploy-Admin-1234' },
+          { LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_ADMIN_PASSWORD: 'deploy-Keeper-8821' },
         );
         try {
           await untilServing(node);

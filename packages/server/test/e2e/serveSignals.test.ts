@@ -49,7 +49,7 @@ describe('latchkey serve: warnings and signals, issue 16', () => {
     const port = await freePort();
     const server = startCliServer(['--data-dir', dataDir, '--port', String(port), ...args], {
       LATCHKEY_ENV: 'local',
-      LATCHKEY_ADMIN_PASSWORD: 'signals-Admin-1234',
+      LATCHKEY_ADMIN_PASSWORD: 'signals-Keeper-8821',
       LATCHKEY_LOG_LEVEL: 'info',
     });
     await server.ready;
