@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, testPassword, type TestServer } from '../helpers/server.js';
 import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
 import { STORES } from '../helpers/stores.js';
 
@@ -85,7 +85,7 @@ describe('operations: health, metrics, assets, SPEC §1, §10', () => {
     const user = await server.createUser('metrics2fa', 'author');
     const secret = await enableTotp(server, user);
     const browser = new BrowserClient(server.url);
-    const { challenge } = await passwordStep(browser, 'metrics2fa', 'metrics2fa-Pass-1234');
+    const { challenge } = await passwordStep(browser, 'metrics2fa', testPassword('metrics2fa'));
     expect((await submitCode(browser, challenge, 'totp', '000000')).status).toBe(200);
     expect((await submitCode(browser, challenge, 'totp', codeNow(server, secret))).status).toBe(
       429,
