@@ -9,7 +9,7 @@ import { readSettings } from '../settings/index.js';
 import type { Store } from '../store/index.js';
 import { PROVIDER_LABELS, createTwoFactor, type ProviderId } from '../two-factor/index.js';
 import { UsageError } from './args.js';
-import type { Output } from './userCommands.js';
+import { mailNoticeFromCli, type Output } from './userCommands.js';
 
 const cliActor = { ip: 'cli', userAgent: 'latchkey-cli', credential: 'cli' };
 
@@ -86,6 +86,13 @@ export async function runTwoFactorCommand(
     userId: user.id,
     details: { by: null, providers: status.enabled, sessions_ended: ended },
   });
+  // SPEC §6.5: a factor removed is news to its owner, whoever removed it.
+  if (status.enabled.length > 0)
+    await mailNoticeFromCli(store, config, user, {
+      kind: 'factor_removed',
+      method: 'Every method (a reset)',
+      byAdministrator: true,
+    });
   if (out.json) {
     out.data({
       login: user.login,

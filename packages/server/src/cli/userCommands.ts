@@ -16,6 +16,7 @@ import { endAllSessions } from '../sessions/index.js';
 // The state module alone: the CLI need not load the providers (WebAuthn, QR codes) to clear challenges.
 import { clearLoginChallenges } from '../two-factor/state.js';
 import type { Config } from '../config/index.js';
+import type { SecurityNotice } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import { UsageError } from './args.js';
 
@@ -158,7 +159,11 @@ export async function runUserCommand(
         details: { sessions_ended: ended },
       });
       // SPEC §6.5: the owner is told (never the password itself).
-      if (config) await mailPasswordChangedNotice(store, config, user);
+      if (config)
+        await mailNoticeFromCli(store, config, user, {
+          kind: 'password_changed',
+          byAdministrator: true,
+        });
       if (out.json)
         out.data({ login: user.login, sessions_ended: ended, ...(given ? {} : { password }) });
       else
@@ -194,10 +199,16 @@ export async function runUserCommand(
 }
 
 /**
- * `user set-password`: the owner's notice (SMTP_URL or the outbox), waited for as the process
- * exits right after. A mail failure is reported on stderr; the password is changed anyway.
+ * A security notice to the owner from the command line (SMTP_URL or the outbox), waited for as
+ * the process exits right after: `user set-password`, `2fa reset`. A mail failure is reported
+ * on stderr; the change is made anyway.
  */
-async function mailPasswordChangedNotice(store: Store, config: Config, user: User): Promise<void> {
+export async function mailNoticeFromCli(
+  store: Store,
+  config: Config,
+  user: User,
+  notice: SecurityNotice,
+): Promise<void> {
   const [{ createLogger }, { createMailer, mailFromAddress }, { mailSecurityNotice }] =
     await Promise.all([
       import('../logger.js'),
@@ -215,11 +226,11 @@ async function mailPasswordChangedNotice(store: Store, config: Config, user: Use
     await mailSecurityNotice(
       { db: store.db, mailer, siteUrl: config.siteUrl, logger, now: Date.now },
       user,
-      { kind: 'password_changed', byAdministrator: true },
+      notice,
       { ip: null },
     );
   } catch (error) {
-    logger.warn({ err: error }, 'could not mail the password-change notice');
+    logger.warn({ err: error }, `could not mail the ${notice.kind} notice`);
   } finally {
     await mailer.close();
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,8 +142,21 @@ describe.each(STORES)('latchkey 2fa status|reset, SPEC §6.3, §10 ($name)', (st
       sessions_ended: 2,
     });
 
+    // SPEC §6.5: dora is told her factors were removed (here through the outbox).
+    const removedNotices = () => {
+      const outbox = path.join(dataDir, 'outbox');
+      if (!existsSync(outbox)) return [];
+      return readdirSync(outbox)
+        .map((f) => readFileSync(path.join(outbox, f), 'utf8'))
+        .filter((m) => m.includes('A second factor was removed from your account'));
+    };
+    expect(removedNotices()).toHaveLength(1);
+    expect(removedNotices()[0]).toMatch(/^To: dora@example\.com$/m);
+
     const again = runCli(['2fa', 'reset', 'dora', ...common]);
     expect(again.status).toBe(0);
+    // Nothing was removed the second time: nothing to tell.
+    expect(removedNotices()).toHaveLength(1);
     expect(again.stdout).toContain(
       'Reset two-factor authentication of dora: removed nothing (none was enabled); ended 0 session(s).',
     );
