@@ -16,8 +16,6 @@ import {
 } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
-const flashOf = (page: string) =>
-  /<p class="(?:notice|error)" role="[a-z]+"[^>]*>([^<]*)</.exec(page)?.[1];
 /** The refusal shown beside a field of the form (issue 15 moved them out of the banner). */
 const fieldErrorOf = (page: string) =>
   /class="field-error" id="[^"]*">([^<]*)</.exec(page)?.[1]?.replace(/&#39;/g, "'").trim();
