@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { User } from '../accounts/index.js';
 import { securityNoticeMail, type Mailer, type SecurityNotice } from '../mail/index.js';
 import { readSettings } from '../settings/index.js';
+import { userAgentLabel } from '../user-agents/index.js';
 import type { Database } from '../store/index.js';
 
 export type { SecurityNotice } from '../mail/index.js';
@@ -18,34 +19,12 @@ export interface NoticeDeps {
 /** How far back a device and address count as known for the new-sign-in mail (SPEC §6.5). */
 export const KNOWN_DEVICE_WINDOW_MS = 90 * 24 * 3600 * 1000;
 
-const BROWSERS: [RegExp, string][] = [
-  [/\bEdg(?:e|A|iOS)?\//, 'Edge'],
-  [/\bOPR\/|\bOpera\b/, 'Opera'],
-  [/\bFirefox\/|\bFxiOS\//, 'Firefox'],
-  [/\bChrom(?:e|ium)\/|\bCriOS\//, 'Chrome'],
-  [/\bSafari\//, 'Safari'],
-];
-const SYSTEMS: [RegExp, string][] = [
-  [/\bAndroid\b/, 'Android'],
-  [/\biPhone\b|\biPad\b|\biOS\b/, 'iOS'],
-  [/\bWindows\b/, 'Windows'],
-  [/\bMac OS X\b|\bMacintosh\b/, 'macOS'],
-  [/\bCrOS\b/, 'ChromeOS'],
-  [/\bLinux\b/, 'Linux'],
-];
-
 /**
- * The device a user agent names, as coarse as "Firefox on Linux": versions change with every
- * update and must not make a known browser look new. Anything unrecognised is its first 60
- * characters (command-line clients, test harnesses).
+ * The device a user agent names, as coarse as "Firefox on Linux" (the label /account shows,
+ * from bowser's browser database): versions change with every update and must not make a
+ * known browser look new. A program that is no known browser is named as it calls itself.
  */
-export function deviceFamily(userAgent: string): string {
-  const browser = BROWSERS.find(([re]) => re.test(userAgent))?.[1];
-  const system = SYSTEMS.find(([re]) => re.test(userAgent))?.[1];
-  if (browser || system)
-    return `${browser ?? 'Unknown browser'} on ${system ?? 'an unknown system'}`;
-  return userAgent.trim().slice(0, 60) || 'Unknown device';
-}
+export const deviceFamily = (userAgent: string): string => userAgentLabel(userAgent);
 
 /**
  * Whether a sign-in from `ip` with `userAgent` is from a device and address the account has

@@ -2,7 +2,7 @@ import type { AuditEvent } from '../../../audit/index.js';
 import { html, type Html } from '../../html.js';
 import { auditEventLabel } from '../auditEventLabel.js';
 import { formatTime } from '../render.js';
-import { userAgentLabel } from '../userAgentLabel.js';
+import { userAgentLabel } from '../../../user-agents/index.js';
 
 /** Security events as a table: when, what (in words), from where, with what. */
 export function auditEventsTable(events: AuditEvent[], id: string): Html {

@@ -1,7 +1,7 @@
 import type { Session } from '../../../sessions/index.js';
 import { html, type Html } from '../../html.js';
 import { formatTime } from '../render.js';
-import { userAgentLabel } from '../userAgentLabel.js';
+import { userAgentLabel } from '../../../user-agents/index.js';
 
 /** The user's sessions, each but this one with its sign-out button, and "everywhere else". */
 export function sessionsSection(options: {

@@ -1,0 +1,1 @@
+export { userAgentLabel } from './userAgentLabel.js';
