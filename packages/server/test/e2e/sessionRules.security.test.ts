@@ -16,6 +16,7 @@ import {
 } from '../../src/sessions/index.js';
 import { totpCode } from '../../src/two-factor/index.js';
 import { BrowserClient } from '../helpers/browserClient.js';
+import { addTestService, traefik, verify } from '../helpers/forwardAuth.js';
 import { startTestServer, testPassword, type TestServer } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 import { challengeOf, codeNow, enableTotp, submitCode } from '../helpers/twoFactor.js';
@@ -154,6 +155,21 @@ describe.each(STORES)('session rules, SPEC §6.5 ($name)', (store) => {
       const signIn = await browser.signIn('enrollee', testPassword('enrollee'));
       expect(signIn.headers.get('location')).toBe('/account/two-factor');
       const before = browser.cookies.get(SESSION_COOKIE)!;
+      // Forward authentication does not admit an enrolment-only session to a browser service,
+      // where an ordinary session of the same role is admitted.
+      await addTestService(server, {
+        slug: 'enrol-dash',
+        name: 'Enrol dash',
+        hosts: ['enrol-dash.example.test'],
+        browser: true,
+      });
+      const cookieOf = (c: BrowserClient) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      await server.createUser('ordinary', 'author');
+      const ordinary = new BrowserClient(server.url);
+      expect((await ordinary.signIn('ordinary', testPassword('ordinary'))).status).toBe(302);
+      const dash = traefik('enrol-dash.example.test');
+      expect((await verify(server, { ...dash, cookie: cookieOf(ordinary) })).status).toBe(200);
+      expect((await verify(server, { ...dash, cookie: cookieOf(browser) })).status).not.toBe(200);
       await browser.get('/account/two-factor');
       const setup = await browser.postForm('/account/two-factor/totp', {});
       const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(setup.text_)![1]!.replaceAll(' ', '');
