@@ -78,7 +78,11 @@ export async function createLatchkey(
   const now = options.now ?? Date.now;
   const logger = createLogger(config.logLevel, options.logDestination);
   const keys = deriveKeys(loadInstallationKey(config.dataDir, config.secret));
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleConnectionError: (err) => logger.warn({ err }, 'an idle PostgreSQL connection failed'),
+  });
   let limiters: Limiters | undefined;
   let invalidation: InvalidationBus;
   const prefix = options.rateLimitPrefix ?? 'latchkey';

@@ -23,7 +23,11 @@ async function withStore<T>(
   run: (store: Store) => Promise<T>,
 ): Promise<T> {
   const { openStore } = await import('../store/index.js');
-  const opened = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const opened = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleConnectionError: () => {},
+  });
   // A running server keeps verified credentials in memory: what this command revokes, disables
   // or re-roles is announced to it (and every node) like a change made through the server.
   const { createInvalidationBus, watchCredentialWrites } = await import('../invalidation/index.js');

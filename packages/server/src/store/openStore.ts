@@ -52,9 +52,15 @@ export function migrationVerdict(status: MigrationStatus): 'current' | 'unmigrat
 export interface StoreOptions {
   databaseUrl: string | undefined;
   dataDir: string;
+  /**
+   * An idle PostgreSQL connection that died (the server restarted, the network dropped it). The
+   * pool has already let it go and the next query opens a new one; without a listener the
+   * pool's 'error' event would end the process.
+   */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
-export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
+export function openStore({ databaseUrl, dataDir, onIdleConnectionError }: StoreOptions): Store {
   let db: Kysely<Database>;
   let dialect: Dialect;
   let statements = 0;
@@ -73,6 +79,7 @@ export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
           oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
       } as PgType.CustomTypesConfig,
     });
+    pool.on('error', (error) => onIdleConnectionError?.(error));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: count });
   } else {
     dialect = 'sqlite';

@@ -45,54 +45,114 @@ async function requestInFlight(server: TestServer) {
   return { finish: () => req.end(body.slice(5)), outcome };
 }
 
+/** A TCP relay to a service that the test can cut (and restore) as if the service went away. */
+async function cuttableRelay(to: URL, defaultPort: number) {
+  const [host, port] = [to.hostname, Number(to.port || defaultPort)];
+  const sockets = new Set<Socket>();
+  let open = true;
+  const relay = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(port, host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (relay.address() as { port: number }).port,
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    async close() {
+      open = true;
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+/**
+ * Cuts the relay: /readyz turns 503 naming the check, then 200 once it is restored. /healthz
+ * (docs/deploy.md) stays 200 without Redis and is 503 without the store.
+ */
+async function readinessFollows(
+  server: TestServer,
+  relay: Awaited<ReturnType<typeof cuttableRelay>>,
+  unready: Record<string, string>,
+  healthWhileCut: number,
+) {
+  expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  relay.cut();
+  await vi.waitFor(
+    async () => {
+      const response = await fetch(`${server.url}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject(unready);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  expect((await fetch(`${server.url}/healthz`)).status).toBe(healthWhileCut);
+  relay.restore();
+  await vi.waitFor(async () => expect((await fetch(`${server.url}/readyz`)).status).toBe(200), {
+    timeout: 30_000,
+    interval: 100,
+  });
+}
+
 const redisUrl = process.env.REDIS_URL;
 describe.skipIf(!redisUrl)(
   `/readyz and Redis, issue 16${redisUrl ? '' : ' (SKIPPED: REDIS_URL is not set)'}`,
   () => {
     it('is 503 while Redis does not answer, and ready again when it does', async () => {
       // The server reaches Redis through a relay the test can cut.
-      const target = new URL(redisUrl!);
-      const sockets = new Set<Socket>();
-      let open = true;
-      const relay = createServer((client) => {
-        if (!open) return client.destroy();
-        const upstream = connect(Number(target.port || 6379), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('error', () => {});
-          s.on('close', () => sockets.delete(s));
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-      const port = (relay.address() as { port: number }).port;
+      const relay = await cuttableRelay(new URL(redisUrl!), 6379);
       const server = await startTestServer({
         store: STORES[0]!,
-        env: { REDIS_URL: `redis://127.0.0.1:${port}` },
+        env: { REDIS_URL: `redis://127.0.0.1:${relay.port}` },
       });
       try {
-        expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-        open = false;
-        for (const s of sockets) s.destroy();
-        await vi.waitFor(
-          async () => {
-            const response = await fetch(`${server.url}/readyz`);
-            expect(response.status).toBe(503);
-            expect(await response.json()).toMatchObject({ store: 'ok', redis: 'unreachable' });
-          },
-          { timeout: 20_000, interval: 50 },
-        );
-        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-        open = true;
-        await vi.waitFor(
-          async () => expect((await fetch(`${server.url}/readyz`)).status).toBe(200),
-          { timeout: 30_000, interval: 100 },
-        );
+        await readinessFollows(server, relay, { store: 'ok', redis: 'unreachable' }, 200);
       } finally {
-        open = true;
         await server.close();
-        await new Promise<void>((resolve) => relay.close(() => resolve()));
-        for (const s of sockets) s.destroy();
+        await relay.close();
+      }
+    });
+  },
+);
+
+const postgresStore = STORES.find((s) => s.name === 'postgres');
+describe.skipIf(!postgresStore)(
+  `/readyz and PostgreSQL, issue 16${postgresStore ? '' : ' (SKIPPED: DATABASE_URL is not set)'}`,
+  () => {
+    it('is 503 while the store does not answer, and ready again when it does', async () => {
+      // A database of its own, reached by the server through a relay the test can cut.
+      let relay: Awaited<ReturnType<typeof cuttableRelay>> | undefined;
+      const throughRelay: typeof postgresStore & object = {
+        name: 'postgres',
+        async create() {
+          const database = await postgresStore!.create();
+          const url = new URL(database.databaseUrl!);
+          relay = await cuttableRelay(url, 5432);
+          url.hostname = '127.0.0.1';
+          url.port = String(relay.port);
+          return { databaseUrl: url.toString(), drop: database.drop };
+        },
+      };
+      const server = await startTestServer({ store: throughRelay });
+      try {
+        await readinessFollows(server, relay!, { store: 'unreachable' }, 503);
+        // Nothing was lost with the connections: the store answers again.
+        expect((await fetch(`${server.url}/wp-json/wp/v2/posts`)).status).toBe(200);
+      } finally {
+        await relay!.close();
+        await server.close();
       }
     });
   },
