@@ -19,6 +19,7 @@ import { activitySection } from './activitySection.js';
 import { passwordSection, type PasswordFieldError } from './passwordSection.js';
 import type { AuditEvent } from '../../../audit/index.js';
 import { profileSection } from './profileSection.js';
+import type { FieldError } from '../fieldError.js';
 import { sessionsSection } from './sessionsSection.js';
 
 const ACCOUNT_NOTICES = {
@@ -58,7 +59,12 @@ export async function showAccountPage(
   signedIn: SignedIn,
   flash?: PageChrome['flash'],
   status = 200,
-  extra: { passwordError?: PasswordFieldError; revoked?: string } = {},
+  extra: {
+    passwordError?: PasswordFieldError;
+    profileError?: FieldError;
+    profileValues?: { displayName: string; email: string };
+    revoked?: string;
+  } = {},
 ): Promise<FastifyReply> {
   const { user, session } = signedIn;
   const now = ctx.now();
@@ -86,7 +92,7 @@ export async function showAccountPage(
           ${lowBackupCodesWarning(twoFactor)}
 
           <section class="card" aria-labelledby="profile">
-          ${profileSection({ csrf, user, proofPending, pendingEmail })}
+          ${profileSection({ csrf, user, proofPending, pendingEmail, error: extra.profileError, values: extra.profileValues })}
           </section>
 
           <section class="card" aria-labelledby="security" id="security-section">

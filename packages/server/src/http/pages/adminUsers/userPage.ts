@@ -17,7 +17,8 @@ import { USER_NOTICES } from './userNotices.js';
 import { accessForms, roleForm, userFactsTable } from './userPageSections.js';
 import { invitationSection } from './invitations.js';
 import { openInvitationOf } from '../../../account-links/index.js';
-import { profileEditForm } from './profileEditing.js';
+import { profileEditForm, type ProfileValues } from './profileEditing.js';
+import type { FieldError } from '../fieldError.js';
 
 export type UserRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -46,6 +47,7 @@ export async function showUserPage(
   target: User,
   flash?: PageChrome['flash'],
   status = 200,
+  extra: { profileError?: FieldError; profileValues?: ProfileValues } = {},
 ): Promise<FastifyReply> {
   const sessions = await listSessions(ctx.db, target.id, ctx.now());
   const appPasswords = (await listApplicationPasswords(ctx.db, target.id)).map((r) =>
@@ -75,7 +77,7 @@ export async function showUserPage(
           <h1>${target.displayName} <span class="muted">(${target.login})</span></h1>
           ${userFactsTable(target, sessions.length)}
           ${mayInvite ? invitationSection(csrf, target, invitation, ctx.now()) : ''}
-          ${mayReset ? profileEditForm(csrf, target, self) : ''}
+          ${mayReset ? profileEditForm(csrf, target, self, extra.profileError, extra.profileValues) : ''}
           ${mayPromote ? roleForm(csrf, target) : ''}
           ${mayEdit && !self ? accessForms(csrf, target) : ''}
           ${twoFactorSection({ csrf, target, status: twoFactor, required, mayReset })}
