@@ -11,6 +11,16 @@ import type { TwoFactor } from './two-factor/index.js';
 import type { Metrics } from './metrics.js';
 import type { InvalidationBus } from './invalidation/index.js';
 
+/** What /readyz answers: ready only when every check is `ok` and no shutdown has begun. */
+export interface Readiness {
+  ready: boolean;
+  checks: {
+    store: 'ok' | 'unreachable' | 'unmigrated' | 'newer';
+    redis?: 'ok' | 'unreachable';
+    shutdown?: 'stopping';
+  };
+}
+
 /** Everything a request handler may reach; built once at start. */
 export interface AppContext {
   config: Config;
@@ -35,6 +45,8 @@ export interface AppContext {
   invalidation: InvalidationBus;
   /** Verified application passwords for a few seconds (emptied through `invalidation`). */
   credentialCache: CredentialCache;
+  /** Whether this node should receive traffic now (store migrated, Redis up, not stopping). */
+  readiness(): Promise<Readiness>;
   /** The clock, injectable so tests can move time without sleeping. */
   now(): number;
 }

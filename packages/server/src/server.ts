@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { bootstrapAdministrator } from './accounts/index.js';
+import { bootstrapAdministrator, commonPasswordCount } from './accounts/index.js';
 import { CredentialCache, LastUsedTracker } from './app-passwords/index.js';
 import { AuditBuffer } from './audit/index.js';
 import { readSettings } from './settings/index.js';
@@ -8,13 +8,13 @@ import { createTwoFactor } from './two-factor/index.js';
 import { loadInstallationKey, type Config } from './config/index.js';
 import { deriveKeys } from './crypto/index.js';
 import { buildHttpApp } from './http/app.js';
-import type { AppContext } from './context.js';
+import type { AppContext, Readiness } from './context.js';
 import { createMetrics } from './metrics.js';
 import { createLogger } from './logger.js';
 import { createMailer, mailFromAddress } from './mail/index.js';
 import { createLimiters, type Limiters } from './rate-limit/index.js';
 import { purgeExpiredSessions } from './sessions/index.js';
-import { openStore, type Store } from './store/index.js';
+import { migrationVerdict, openStore, type Store } from './store/index.js';
 import { mailExpiryNotices } from './app-passwords/index.js';
 import { purgeDeadLinks } from './account-links/index.js';
 import {
@@ -33,6 +33,16 @@ export interface LatchkeyOptions {
   logDestination?: DestinationStream;
   /** How often buffered last-used data is written (default 60 s). */
   flushIntervalMs?: number;
+  /** When the first sweep runs after start (default 30 s; then hourly). */
+  firstSweepDelayMs?: number;
+}
+
+export interface CloseOptions {
+  /**
+   * How long requests in flight may take to finish once the server stops accepting; past it
+   * their connections are cut and the shutdown goes on (default: no limit).
+   */
+  drainTimeoutMs?: number;
 }
 
 export interface Latchkey {
@@ -49,7 +59,11 @@ export interface Latchkey {
   sweep(): Promise<{ sessionsPurged: number; expiryNotices: number; linksPurged: number }>;
   /** Starts listening; resolves to the address actually bound. */
   listen(): Promise<string>;
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: /readyz turns 503, the server stops accepting, requests in flight
+   * finish (or are cut at the drain deadline), last-used data is flushed, the store closed.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 export async function createLatchkey(
@@ -65,11 +79,13 @@ export async function createLatchkey(
   const prefix = options.rateLimitPrefix ?? 'latchkey';
   try {
     await store.migrate();
+    // The common-password list is built here, once, not on the first password change.
+    logger.debug({ common_passwords: commonPasswordCount() }, 'password rules loaded');
     const admin = await bootstrapAdministrator(store.db, config.adminPassword, now());
     if (admin.generatedPassword) {
       (options.announce ?? ((line) => process.stdout.write(line + '\n')))(
         `Created the administrator account "admin" with the one-time password: ${admin.generatedPassword}\n` +
-          'It is shown only this once. Sign in and change it at /account.',
+          'It is shown only this once and works for one sign-in, which asks you to choose your own.',
       );
     } else if (admin.created)
       logger.info('created the administrator account "admin" with LATCHKEY_ADMIN_PASSWORD');
@@ -87,6 +103,27 @@ export async function createLatchkey(
     await store.close();
     throw error;
   }
+  const lifecycle = { stopping: false, migrated: false };
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Readiness['checks'] = { store: 'ok' };
+    try {
+      if (!lifecycle.migrated) {
+        const verdict = migrationVerdict(await store.migrationStatus());
+        if (verdict === 'current') lifecycle.migrated = true;
+        else checks.store = verdict;
+      } else await store.db.selectFrom('settings').select('name').limit(1).execute();
+    } catch {
+      checks.store = 'unreachable';
+    }
+    if (config.redisUrl)
+      checks.redis = await limiters!.ping().then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      );
+    if (lifecycle.stopping) checks.shutdown = 'stopping';
+    const ready = checks.store === 'ok' && (checks.redis ?? 'ok') === 'ok' && !lifecycle.stopping;
+    return { ready, checks };
+  };
   const credentialCache = new CredentialCache();
   invalidation.subscribe((change) => {
     credentialCache.forget(change.kind === 'user' ? change.userId : undefined);
@@ -100,12 +137,27 @@ export async function createLatchkey(
     ),
   );
 
-  const mailer = createMailer({
+  let lastUsedFlushedAt = now();
+  const metrics = createMetrics({
+    credentialCache: () => credentialCache.stats,
+    lastUsedFlushedAt: () => lastUsedFlushedAt,
+    now,
+  });
+  const transport = createMailer({
     smtpUrl: config.smtpUrl,
     dataDir: config.dataDir,
     from: mailFromAddress(config.siteUrl),
     logger,
   });
+  const mailer: typeof transport = {
+    ...transport,
+    send: (message) =>
+      transport.send(message).catch((error: unknown) => {
+        metrics.mailFailures.inc();
+        throw error;
+      }),
+    close: () => transport.close(),
+  };
   const ctx: AppContext = {
     config,
     db,
@@ -114,11 +166,12 @@ export async function createLatchkey(
     limiters,
     logger,
     mailer,
-    metrics: createMetrics(),
+    metrics,
     lastUsed: new LastUsedTracker(),
     auditBuffer: new AuditBuffer(),
     invalidation,
     credentialCache,
+    readiness,
     twoFactor: createTwoFactor({
       db,
       keys,
@@ -156,9 +209,13 @@ export async function createLatchkey(
   };
   const sweeper = setInterval(() => void sweep(), 3600_000);
   sweeper.unref();
+  // A node restarted more often than hourly would otherwise never sweep.
+  const firstSweep = setTimeout(() => void sweep(), options.firstSweepDelayMs ?? 30_000);
+  firstSweep.unref();
   /** Last-used data and hot-path audit events reach the store at most this late. */
   const flush = async () => {
     await ctx.lastUsed.flush(db);
+    lastUsedFlushedAt = now();
     await ctx.auditBuffer.flush(db);
   };
   const flusher = setInterval(() => {
@@ -176,10 +233,32 @@ export async function createLatchkey(
     },
     flush,
     sweep,
-    async close() {
+    async close({ drainTimeoutMs }: CloseOptions = {}) {
+      lifecycle.stopping = true;
       clearInterval(sweeper);
+      clearTimeout(firstSweep);
       clearInterval(flusher);
-      await app.close();
+      // Stops accepting, closes idle keep-alive connections, waits for requests in flight.
+      const closed = app.close();
+      // A connection whose request finishes during the shutdown turns idle and would otherwise
+      // be held open until its keep-alive timeout: close those as they appear.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+      void closed.finally(() => clearInterval(reaper)).catch(() => {});
+      if (drainTimeoutMs !== undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = await Promise.race([
+          closed.then(() => false),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(true), drainTimeoutMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (late) {
+          logger.warn({ drainTimeoutMs }, 'requests still in flight at the deadline: cutting them');
+          app.server.closeAllConnections();
+          await closed;
+        }
+      } else await closed;
       await mailer.close();
       await flush().catch((err: unknown) => logger.error({ err }, 'final flush failed'));
       await limiters.close();

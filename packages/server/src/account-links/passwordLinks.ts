@@ -2,7 +2,8 @@ import {
   findUserById,
   findUserByLoginOrEmail,
   markEmailVerified,
-  passwordProblem,
+  AccountError,
+  assertNewPasswordAllowed,
   setUserPassword,
   type User,
 } from '../accounts/index.js';
@@ -170,8 +171,13 @@ export async function setPasswordWithLink(
   if (!check.ok) return check;
   if (input.password !== input.confirm)
     return { ok: false, problem: 'The two passwords do not match.' };
-  const problem = passwordProblem(input.password);
-  if (problem) return { ok: false, problem };
+  const { user: target } = check;
+  try {
+    await assertNewPasswordAllowed(deps.db, input.password, target);
+  } catch (error) {
+    if (error instanceof AccountError) return { ok: false, problem: error.message };
+    throw error;
+  }
   const now = deps.now();
   if (!(await spendLink(deps.db, check.link.id, now))) return { ok: false, state: 'used' };
   const { user, link } = check;

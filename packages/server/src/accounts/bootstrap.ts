@@ -23,7 +23,7 @@ export async function bootstrapAdministrator(
 ): Promise<{ created: boolean; generatedPassword: string | null }> {
   if ((await countUsers(db)) > 0) return { created: false, generatedPassword: null };
   const password = givenPassword ?? generatePassword();
-  await createUser(
+  const admin = await createUser(
     db,
     {
       login: 'admin',
@@ -34,5 +34,12 @@ export async function bootstrapAdministrator(
     },
     now,
   );
+  // SPEC §6.5: a generated password is single-use. Its first sign-in may only replace it.
+  if (!givenPassword)
+    await db
+      .updateTable('users')
+      .set({ password_must_change: 1 })
+      .where('id', '=', admin.id)
+      .execute();
   return { created: true, generatedPassword: givenPassword ? null : password };
 }

@@ -7,6 +7,8 @@ export type AccountErrorCode =
   | 'invalid_email'
   | 'invalid_role'
   | 'invalid_password'
+  | 'password_common'
+  | 'password_contains_identity'
   | 'unknown_user'
   | 'last_administrator';
 

@@ -7,7 +7,10 @@ import type { User } from './users.js';
  * password hash is kept as WordPress wrote it (phpass, `$wp$2y$`, bcrypt) and replaced at the
  * next sign-in.
  */
-export type ImportedUser = Omit<User, 'id' | 'disabled' | 'credentialsVersion'>;
+export type ImportedUser = Omit<
+  User,
+  'id' | 'disabled' | 'credentialsVersion' | 'passwordMustChange'
+>;
 
 /**
  * Inserts a user brought over by `import-wordpress`. The caller (inside its transaction) has

@@ -44,6 +44,7 @@ export {
   countUsers,
   updateUser,
   setUserPassword,
+  assertNewPasswordAllowed,
   setUserDisabled,
   setUserEmail,
   markEmailVerified,
@@ -56,4 +57,10 @@ export {
   type UserChanges,
   type UserListQuery,
 } from './users.js';
+export {
+  newPasswordProblem,
+  commonPasswordCount,
+  type PasswordProblem,
+  type PasswordIdentity,
+} from './passwordPolicy.js';
 export { bootstrapAdministrator, generatePassword } from './bootstrap.js';

@@ -4,7 +4,9 @@ import type { UsersTable } from '../store/schema.js';
 import { AccountError } from './errors.js';
 import { UNUSABLE_PASSWORD_HASH, hashAccountPassword } from './passwordHash.js';
 import { isRole, type Role } from './roles.js';
-import { isValidEmail, isValidLogin, passwordProblem } from './validation.js';
+import { readSettings } from '../settings/index.js';
+import { newPasswordProblem, type PasswordIdentity } from './passwordPolicy.js';
+import { isValidEmail, isValidLogin } from './validation.js';
 
 export interface User {
   id: number;
@@ -22,6 +24,8 @@ export interface User {
   emailVerifiedAt: number | null;
   disabled: boolean;
   credentialsVersion: number;
+  /** The first administrator's generated password, not yet changed: single-use (§6.5). */
+  passwordMustChange: boolean;
 }
 
 export function toUser(row: Selectable<UsersTable>): User {
@@ -41,6 +45,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     emailVerifiedAt: row.email_verified_at === null ? null : Number(row.email_verified_at),
     disabled: Number(row.disabled) === 1,
     credentialsVersion: Number(row.credentials_version),
+    passwordMustChange: Number(row.password_must_change ?? 0) === 1,
   };
 }
 
@@ -79,8 +84,7 @@ export async function createUser(
     throw new AccountError('invalid_email', 'Sorry, that email address is not valid.');
   if (!isRole(input.role))
     throw new AccountError('invalid_role', `Unknown role ${JSON.stringify(input.role)}.`);
-  const problem = input.password === null ? null : passwordProblem(input.password);
-  if (problem) throw new AccountError('invalid_password', problem);
+  if (input.password !== null) await assertNewPasswordAllowed(db, input.password, { login, email });
   await assertUnique(db, login, email, null);
   const passwordHash =
     input.password === null ? UNUSABLE_PASSWORD_HASH : await hashAccountPassword(input.password);
@@ -273,19 +277,39 @@ export async function updateUser(
   return (await findUserById(db, user.id))!;
 }
 
+/**
+ * Throws the AccountError of SPEC §6.5's rules for a new password: length, the common list,
+ * and not containing the site's name, the login or the email. Every path that stores a
+ * password (sign-up, reset, change, administrators, CLI, REST) comes through here.
+ */
+export async function assertNewPasswordAllowed(
+  db: Kysely<Database>,
+  password: string,
+  identity: Omit<PasswordIdentity, 'siteName'>,
+): Promise<void> {
+  const { title } = await readSettings(db);
+  const problem = newPasswordProblem(password, { ...identity, siteName: title });
+  if (problem) throw new AccountError(problem.code, problem.message);
+}
+
 export async function setUserPassword(
   db: Kysely<Database>,
   userId: number,
   password: string,
 ): Promise<void> {
-  const problem = passwordProblem(password);
-  if (problem) throw new AccountError('invalid_password', problem);
+  const user = await db
+    .selectFrom('users')
+    .select(['login', 'email'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  await assertNewPasswordAllowed(db, password, user ?? {});
   const passwordHash = await hashAccountPassword(password);
   await db
     .updateTable('users')
     .set((eb) => ({
       password_hash: passwordHash,
       credentials_version: eb('credentials_version', '+', 1),
+      password_must_change: 0,
     }))
     .where('id', '=', userId)
     .execute();

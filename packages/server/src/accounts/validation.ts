@@ -1,6 +1,6 @@
-import { MAX_PASSWORD_LENGTH } from './passwordHash.js';
+import { newPasswordProblem } from './passwordPolicy.js';
 
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from './passwordPolicy.js';
 
 /** Letters and digits of any script, plus `_ . - @` and inner spaces, like WordPress logins. */
 const LOGIN_PATTERN = /^[\p{L}\p{N}_.@-](?:[\p{L}\p{N}_.@ -]{0,58}[\p{L}\p{N}_.@-])?$/u;
@@ -14,11 +14,11 @@ export function isValidEmail(email: string): boolean {
   return email.length <= 254 && EMAIL_PATTERN.test(email);
 }
 
-/** Returns why a new password is refused, or null when it is acceptable. */
+/**
+ * Returns why a new password is refused, or null when it is acceptable: the length and the
+ * common-password list only. Storing a password goes through `createUser` / `setUserPassword`,
+ * which also check the site's name, login and email (`newPasswordProblem`).
+ */
 export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return `The password must be at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (password.length > MAX_PASSWORD_LENGTH)
-    return `The password must be at most ${MAX_PASSWORD_LENGTH} characters.`;
-  return null;
+  return newPasswordProblem(password)?.message ?? null;
 }

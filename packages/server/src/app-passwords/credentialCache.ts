@@ -61,13 +61,17 @@ export class CredentialCache {
     return this.entries.size;
   }
 
+  /** Counted for /metrics (latchkey_credential_cache_total). */
+  readonly stats = { hits: 0, misses: 0, invalidations: 0 };
+
   get(key: string, now: number): CachedCredential | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until <= now) {
-      this.entries.delete(key);
+    if (!entry || entry.until <= now) {
+      if (entry) this.entries.delete(key);
+      this.stats.misses++;
       return undefined;
     }
+    this.stats.hits++;
     return entry;
   }
 
@@ -86,6 +90,7 @@ export class CredentialCache {
   /** Drops one user's entries, or every entry. */
   forget(userId?: number): void {
     this.currentEpoch++;
+    this.stats.invalidations++;
     if (userId === undefined) {
       this.entries.clear();
       return;

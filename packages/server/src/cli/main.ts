@@ -6,13 +6,20 @@ import type { Store } from '../store/index.js';
 import type { Output } from './userCommands.js';
 
 /**
- * Opens the store for one command (migrated first when asked) and always closes it. Command
+ * How a command treats the store's migrations: `current` refuses a store this build has not
+ * migrated (or a newer build has) instead of migrating it behind the operator's back; `as-is`
+ * leaves that to the command (`migrate` itself, a dry run).
+ */
+type StoreMode = 'current' | 'as-is';
+
+/**
+ * Opens the store for one command and always closes it. Command
  * modules are imported by the command that needs them: a CLI call loads only its own part
  * (the whole server costs about a second to load on a small machine).
  */
 async function withStore<T>(
   config: Config,
-  migrate: boolean,
+  mode: StoreMode,
   run: (store: Store) => Promise<T>,
 ): Promise<T> {
   const { openStore } = await import('../store/index.js');
@@ -43,7 +50,7 @@ async function withStore<T>(
     ),
   };
   try {
-    if (migrate) await store.migrate();
+    if (mode === 'current') await refuseUnlessCurrent(store);
     return await run(store);
   } finally {
     await announce.close();
@@ -51,11 +58,34 @@ async function withStore<T>(
   }
 }
 
+async function refuseUnlessCurrent(store: Store): Promise<void> {
+  const { migrationVerdict } = await import('../store/index.js');
+  const status = await store.migrationStatus();
+  const verdict = migrationVerdict(status);
+  if (verdict === 'unmigrated')
+    throw new StoreRefused(
+      `the ${store.dialect} store needs ${status.pending.length} migration(s) (${names(status.pending)}): run "latchkey migrate" first`,
+    );
+  if (verdict === 'newer')
+    throw new StoreRefused(
+      `the ${store.dialect} store was migrated by a newer Latchkey (${names(status.unknown)}): run that version instead`,
+    );
+}
+
+const names = (list: string[]) =>
+  list.length > 3 ? `${list[0]} … ${list[list.length - 1]}` : list.join(', ');
+
+/** The store is not at this build's migrations: exit code 1 with one line. */
+class StoreRefused extends Error {}
+
 const HELP = `latchkey: authentication server for APIs
 
 Usage:
   latchkey serve [options]                 run the server (HTTPS with --tls-cert/--tls-key)
   latchkey migrate [options]               apply database migrations
+  latchkey migrate --status                list applied and pending migrations (changes nothing)
+  latchkey backup <file>                   SQLite: a consistent copy of the store, also while serving
+  latchkey restore <file>                  SQLite: put a backup into an empty data dir
   latchkey user create <login> --email E [--role R] [--password P | --invite] [--display-name N] [--email-verified]
                                            (--invite: no password; a set-password link valid 24 h is mailed)
   latchkey user list
@@ -120,6 +150,40 @@ async function main(argv: string[]): Promise<number> {
         const { createLatchkey } = await import('../server.js');
         const latchkey = await createLatchkey(config);
         const address = await latchkey.listen();
+        for (const flag of parsed.exposedSecrets())
+          latchkey.ctx.logger.warn(
+            { flag },
+            `${flag} was given on the command line, where other local users can read it (ps, /proc); prefer its environment variable or a _FILE`,
+          );
+        let stopping = false;
+        const stop = (signal: string) => {
+          const { logger } = latchkey.ctx;
+          if (stopping) {
+            logger.warn({ signal }, 'second signal: exiting without finishing the shutdown');
+            process.exit(1);
+          }
+          stopping = true;
+          const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+          logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down');
+          setTimeout(() => {
+            logger.error({ timeout_ms: timeoutMs }, 'shutdown deadline passed: exiting');
+            process.exit(1);
+          }, timeoutMs).unref();
+          // Requests in flight get most of the deadline; flushing and closing the store the rest.
+          latchkey.close({ drainTimeoutMs: Math.floor(timeoutMs * 0.8) }).then(
+            () => {
+              logger.info('shut down');
+              process.exit(0);
+            },
+            (err: unknown) => {
+              logger.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
+        };
+        // Before the line that says it serves: whoever reads that line may signal at once.
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
         latchkey.ctx.logger.info(
           { address, site_url: config.siteUrl, env: config.env, store: latchkey.store.dialect },
           'latchkey is listening',
@@ -128,18 +192,29 @@ async function main(argv: string[]): Promise<number> {
           console.log(
             `Latchkey is serving ${config.siteUrl} (listening on ${address}, ${latchkey.store.dialect} store, ${config.env}).`,
           );
-        const stop = async (signal: string) => {
-          latchkey.ctx.logger.info({ signal }, 'shutting down');
-          await latchkey.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', () => void stop('SIGINT'));
-        process.once('SIGTERM', () => void stop('SIGTERM'));
         return -1;
       }
       case 'migrate': {
-        const config = parseCommand(rest, {}).config();
-        await withStore(config, false, async (store) => {
+        const parsed = parseCommand(rest, { status: { type: 'boolean' } });
+        const config = parsed.config();
+        if (parsed.values.status) {
+          return await withStore(config, 'as-is', async (store) => {
+            const { migrationVerdict } = await import('../store/index.js');
+            const status = await store.migrationStatus();
+            const verdict = migrationVerdict(status);
+            if (jsonWanted) out.data({ store: store.dialect, state: verdict, ...status });
+            else {
+              out.print(`${store.dialect} store: ${verdict}`);
+              for (const name of status.applied)
+                out.print(
+                  `  applied  ${name}${status.unknown.includes(name) ? ' (unknown to this version)' : ''}`,
+                );
+              for (const name of status.pending) out.print(`  pending  ${name}`);
+            }
+            return verdict === 'current' ? 0 : 1;
+          });
+        }
+        await withStore(config, 'as-is', async (store) => {
           const applied = await store.migrate();
           if (jsonWanted) out.data({ store: store.dialect, applied });
           else
@@ -156,7 +231,7 @@ async function main(argv: string[]): Promise<number> {
         const parsed = parseCommand(tail, USER_FLAGS);
         const config = parsed.config();
         const { runUserCommand } = await import('./userCommands.js');
-        await withStore(config, true, (store) =>
+        await withStore(config, 'current', (store) =>
           runUserCommand(store, sub, parsed.positionals, parsed.values, out, config),
         );
         return 0;
@@ -166,7 +241,7 @@ async function main(argv: string[]): Promise<number> {
         const parsed = parseCommand(tail, APP_PASSWORD_FLAGS);
         const config = parsed.config();
         const { runAppPasswordCommand } = await import('./appPasswordCommands.js');
-        await withStore(config, true, (store) =>
+        await withStore(config, 'current', (store) =>
           runAppPasswordCommand(store, config, sub, parsed.positionals, parsed.values, out),
         );
         return 0;
@@ -176,7 +251,7 @@ async function main(argv: string[]): Promise<number> {
         const { SERVICE_FLAGS, runServiceCommand } = await import('./serviceCommands.js');
         const parsed = parseCommand(tail, SERVICE_FLAGS);
         const config = parsed.config();
-        await withStore(config, true, (store) =>
+        await withStore(config, 'current', (store) =>
           runServiceCommand(store, sub, parsed.positionals, parsed.values, out),
         );
         return 0;
@@ -188,7 +263,9 @@ async function main(argv: string[]): Promise<number> {
           await import('./twoFactorCommands.js');
         const command = parseTwoFactorCommand(sub, parsed.positionals);
         const config = parsed.config();
-        await withStore(config, true, (store) => runTwoFactorCommand(store, config, command, out));
+        await withStore(config, 'current', (store) =>
+          runTwoFactorCommand(store, config, command, out),
+        );
         return 0;
       }
       case 'import-wordpress': {
@@ -198,9 +275,22 @@ async function main(argv: string[]): Promise<number> {
         const command = parseImportWordpressCommand(parsed.positionals, parsed.values, process.env);
         const config = parsed.config();
         // A dry run writes nothing, not even migrations: it refuses a store that needs them.
-        return await withStore(config, !command.dryRun, (store) =>
+        return await withStore(config, command.dryRun ? 'as-is' : 'current', (store) =>
           runImportWordpressCommand(store, config, command, out),
         );
+      }
+      case 'backup':
+      case 'restore': {
+        const parsed = parseCommand(rest, {});
+        const config = parsed.config();
+        const [file, extra] = parsed.positionals;
+        if (!file) throw new UsageError(`missing <file>: latchkey ${command} <file>`);
+        if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+        const { backupStore, restoreStore } = await import('./backupCommands.js');
+        if (command === 'backup')
+          await withStore(config, 'current', (store) => backupStore(store, config, file, out));
+        else await restoreStore(config, file, out);
+        return 0;
       }
       default:
         throw new UsageError(`unknown command "${command}"; run "latchkey help"`);
@@ -215,7 +305,8 @@ async function main(argv: string[]): Promise<number> {
       return code;
     };
     if (error instanceof ConfigError || error instanceof UsageError) return fail(2, error.message);
-    if (error instanceof AccountError || error instanceof NotFound) return fail(1, error.message);
+    if (error instanceof AccountError || error instanceof NotFound || error instanceof StoreRefused)
+      return fail(1, error.message);
     const message = (error as Error).message ?? String(error);
     return fail(1, message.split('\n')[0] ?? 'failed');
   }

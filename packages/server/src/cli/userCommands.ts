@@ -157,6 +157,8 @@ export async function runUserCommand(
         userId: user.id,
         details: { sessions_ended: ended },
       });
+      // SPEC §6.5: the owner is told (never the password itself).
+      if (config) await mailPasswordChangedNotice(store, config, user);
       if (out.json)
         out.data({ login: user.login, sessions_ended: ended, ...(given ? {} : { password }) });
       else
@@ -188,6 +190,38 @@ export async function runUserCommand(
       throw new UsageError(
         `unknown command "user ${sub ?? ''}": expected create, list, set-role, set-password, disable or enable`,
       );
+  }
+}
+
+/**
+ * `user set-password`: the owner's notice (SMTP_URL or the outbox), waited for as the process
+ * exits right after. A mail failure is reported on stderr; the password is changed anyway.
+ */
+async function mailPasswordChangedNotice(store: Store, config: Config, user: User): Promise<void> {
+  const [{ createLogger }, { createMailer, mailFromAddress }, { mailSecurityNotice }] =
+    await Promise.all([
+      import('../logger.js'),
+      import('../mail/index.js'),
+      import('../notices/index.js'),
+    ]);
+  const logger = createLogger('warn', process.stderr);
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: mailFromAddress(config.siteUrl),
+    logger,
+  });
+  try {
+    await mailSecurityNotice(
+      { db: store.db, mailer, siteUrl: config.siteUrl, logger, now: Date.now },
+      user,
+      { kind: 'password_changed', byAdministrator: true },
+      { ip: null },
+    );
+  } catch (error) {
+    logger.warn({ err: error }, 'could not mail the password-change notice');
+  } finally {
+    await mailer.close();
   }
 }
 

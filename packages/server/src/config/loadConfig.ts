@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { LatchkeyError } from '../errors/index.js';
@@ -29,6 +30,8 @@ export interface Config {
   /** When set, /metrics is served to requests bearing this token. */
   metricsToken: string | undefined;
   bodyLimitBytes: number;
+  /** How long a shutdown may take before it is forced (requests in flight are cut). */
+  shutdownTimeoutSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -144,6 +147,12 @@ export const CONFIG_OPTIONS = {
     default: '1048576',
     describe: 'largest request body in bytes',
   },
+  shutdownTimeoutSeconds: {
+    flag: 'shutdown-timeout',
+    env: 'LATCHKEY_SHUTDOWN_TIMEOUT',
+    default: '10',
+    describe: 'seconds a graceful shutdown may take before it is forced',
+  },
   logLevel: {
     flag: 'log-level',
     env: 'LATCHKEY_LOG_LEVEL',
@@ -155,7 +164,55 @@ export const CONFIG_OPTIONS = {
 const ENVIRONMENTS: readonly Environment[] = ['local', 'development', 'production'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export type ConfigInput = Partial<Record<keyof Config, string | undefined>>;
+/**
+ * Settings that are secrets. Each may come from a file named by `<ENV>_FILE` (the convention of
+ * container secrets: the value never sits in the process environment), the installation key
+ * also from `--secret-file`.
+ */
+export const SECRET_SETTINGS = [
+  'secret',
+  'adminPassword',
+  'databaseUrl',
+  'redisUrl',
+  'smtpUrl',
+  'metricsToken',
+] as const satisfies readonly (keyof Config)[];
+
+export type ConfigInput = Partial<Record<keyof Config | 'secretFile', string | undefined>>;
+
+/**
+ * The secrets given as flags: readable by every local user (ps, /proc/<pid>/cmdline), which the
+ * server warns about. A URL counts only when it holds a password.
+ */
+export function secretsOnCommandLine(flags: ConfigInput): string[] {
+  return SECRET_SETTINGS.filter((key) => {
+    const value = flags[key];
+    if (value === undefined) return false;
+    if (key === 'databaseUrl' || key === 'redisUrl' || key === 'smtpUrl') {
+      try {
+        return new URL(value).password !== '';
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }).map((key) => `--${CONFIG_OPTIONS[key].flag}`);
+}
+
+/** A secret's file: its content without the one trailing newline editors and `echo` add. */
+function readSecretFile(source: string, file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${source} (${file}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    );
+  }
+  const value = text.replace(/\r?\n$/, '');
+  if (value === '') throw new ConfigError(`${source} (${file}) is empty`);
+  return value;
+}
 
 /**
  * Resolves flags > environment > defaults and validates the result.
@@ -166,8 +223,19 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     const spec: OptionSpec = CONFIG_OPTIONS[key];
     const fromFlag = flags[key];
     if (fromFlag !== undefined) return fromFlag;
+    if (key === 'secret' && flags.secretFile !== undefined)
+      return readSecretFile('--secret-file', flags.secretFile);
     const fromEnv = spec.env ? env[spec.env] : undefined;
-    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+    const fileVar =
+      spec.env && (SECRET_SETTINGS as readonly string[]).includes(key)
+        ? `${spec.env}_FILE`
+        : undefined;
+    const fromFile = fileVar ? env[fileVar] : undefined;
+    if (fromEnv !== undefined && fromEnv !== '') {
+      if (fromFile) throw new ConfigError(`both ${spec.env} and ${fileVar} are set: keep one`);
+      return fromEnv;
+    }
+    if (fileVar && fromFile) return readSecretFile(fileVar, fromFile);
     return spec.default;
   };
   const fail = (key: keyof Config, expected: string, got: string | undefined): never => {
@@ -250,6 +318,14 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
   if (bodyLimitBytes === undefined || bodyLimitBytes < 1024)
     fail('bodyLimitBytes', 'an integer of at least 1024', raw('bodyLimitBytes'));
 
+  const shutdownTimeoutSeconds = parseInteger(raw('shutdownTimeoutSeconds'));
+  if (shutdownTimeoutSeconds === undefined || shutdownTimeoutSeconds < 1)
+    fail(
+      'shutdownTimeoutSeconds',
+      'a whole number of seconds, at least 1',
+      raw('shutdownTimeoutSeconds'),
+    );
+
   const logLevel = raw('logLevel') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', LOG_LEVELS.join(' | '), logLevel);
 
@@ -270,6 +346,7 @@ export function loadConfig(flags: ConfigInput, env: Record<string, string | unde
     secret,
     metricsToken: raw('metricsToken'),
     bodyLimitBytes: bodyLimitBytes!,
+    shutdownTimeoutSeconds: shutdownTimeoutSeconds!,
     logLevel,
   };
 }

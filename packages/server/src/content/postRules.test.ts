@@ -26,7 +26,7 @@ describe('post rules', () => {
         login,
         email: `${login}@example.com`,
         role,
-        password: `${login}-Pass-12`,
+        password: `Pass-12-${[...login].reverse().join('')}`,
       });
     author = await user('rules-author', 'author');
     editor = await user('rules-editor', 'editor');

@@ -39,6 +39,12 @@ const WIRE: Record<DomainErrorCode, WireRule> = {
   invalid_email: INVALID,
   invalid_role: INVALID,
   invalid_password: INVALID,
+  password_common: { status: 400, fault: 500, code: 'latchkey_password_common' },
+  password_contains_identity: {
+    status: 400,
+    fault: 500,
+    code: 'latchkey_password_contains_identity',
+  },
   unknown_user: { status: 404, fault: 404, code: 'rest_user_invalid_id' },
   last_administrator: { status: 409, fault: 500 },
   // content

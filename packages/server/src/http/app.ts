@@ -11,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import { constantTimeEqual } from '../crypto/index.js';
 import type { AppContext } from '../context.js';
+import { restRouteOf } from '../metrics.js';
 import { HttpError, toHttpError } from './errors.js';
 import { html } from './html.js';
 import { SITE_CSS, SITE_JS } from './layout.js';
@@ -27,7 +28,7 @@ import { registerReauthPage } from './pages/signIn/reauth.js';
 import { registerSignInPages } from './pages/signIn/index.js';
 import { registerTwoFactorSignIn } from './pages/signIn/twoFactorSignIn.js';
 import { registerTwoFactorPages } from './pages/twoFactor/index.js';
-import { apiRoot, createRestDispatcher } from './rest/dispatch.js';
+import { apiRoot, createRestDispatcher, restPathOf } from './rest/dispatch.js';
 import { restHeaders } from './rest/headers.js';
 import { RestRegistry } from './rest/registry.js';
 import { registerIndexRoutes } from './rest/rootIndex.js';
@@ -108,11 +109,23 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     done(null, payload);
   });
 
+  // A REST call refused before its route was looked up (a wrong credential): label it by the
+  // route its path matches all the same, else by the catch-all.
+  const restRouteFor = (request: FastifyRequest): string | undefined => {
+    if (!isRestUrl(request.url)) return undefined;
+    const matched = registry.match(restPathOf(request.url));
+    return matched ? `/wp-json${matched.route.path}` : undefined;
+  };
   app.addHook('onResponse', (request, reply, done) => {
     ctx.metrics.httpRequests.observe(
       {
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        // REST calls share one Fastify route: label them by the REST route they matched.
+        route:
+          restRouteOf.get(request) ??
+          restRouteFor(request) ??
+          request.routeOptions.url ??
+          'unmatched',
         status: String(reply.statusCode),
       },
       reply.elapsedTime / 1000,
@@ -294,6 +307,15 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     } catch {
       return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable' });
     }
+  });
+
+  // Readiness, apart from liveness: a load balancer sends no traffic here while this is 503.
+  app.get('/readyz', async (_request, reply) => {
+    const { ready, checks } = await ctx.readiness();
+    return reply
+      .code(ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: ready ? 'ready' : 'unavailable', ...checks });
   });
 
   app.get('/metrics', async (request, reply) => {

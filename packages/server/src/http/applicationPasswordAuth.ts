@@ -1,6 +1,7 @@
 import type { User } from '../accounts/index.js';
 import { verifyApplicationPassword, type ApplicationPassword } from '../app-passwords/index.js';
 import type { AppContext } from '../context.js';
+import type { AuthOutcome } from '../metrics.js';
 import { readSettings } from '../settings/index.js';
 import { addressLimitKey } from './clientAddress.js';
 import { HttpError } from './errors.js';
@@ -42,22 +43,31 @@ export async function authenticateApplicationPassword(
   ctx: AppContext,
   basic: { login: string; password: string },
   client: { ip: string; userAgent: string },
+  via: 'application_password' | 'forward_auth' = 'application_password',
 ): Promise<{ user: User; record: ApplicationPassword }> {
   const { ip } = client;
+  const count = (outcome: AuthOutcome) => ctx.metrics.auth.inc({ via, outcome });
+  const limited = (retryAfterSeconds: number) => {
+    count('limited');
+    ctx.metrics.rateLimitRefusals.inc({ limit: 'credential_failures' });
+    return tooManyFailures(retryAfterSeconds);
+  };
   const addressKey = addressLimitKey(ip);
   // A good credential writes nothing (one read here); a failure is counted atomically and
   // answered by that count, so past the allowance a burst gets 429, never 401 (SPEC §7).
   const limit = await ctx.limiters.credentialFailures.check(addressKey);
-  if (!limit.allowed) throw tooManyFailures(limit.retryAfterSeconds);
+  if (!limit.allowed) throw limited(limit.retryAfterSeconds);
   const now = ctx.now();
   const result = await verifyApplicationPassword(ctx.db, basic, now, ctx.credentialCache);
   if (!result.ok) {
     const counted = await ctx.limiters.credentialFailures.recordFailure(addressKey);
     ctx.auditBuffer.credentialFailure(ip, client.userAgent, now);
-    if (!counted.allowed) throw tooManyFailures(counted.retryAfterSeconds);
+    if (!counted.allowed) throw limited(counted.retryAfterSeconds);
+    count(result.reason === 'expired' ? 'expired' : 'wrong');
     throw incorrectPassword(result.reason === 'expired' ? 'expired' : undefined);
   }
   const { user, record } = result;
+  count('ok');
   if ((await readSettings(ctx.db)).applicationPasswordsDisabledRoles.includes(user.role))
     throw disabledForUser();
   const known = ctx.lastUsed.overlay(record);

@@ -3,6 +3,7 @@ import type { User } from '../accounts/index.js';
 import { randomToken } from '../crypto/index.js';
 import {
   CSRF_COOKIE,
+  REMEMBERED_SESSION_TTL_MS,
   SESSION_COOKIE,
   csrfTokenForBrowser,
   csrfTokenForSession,
@@ -31,6 +32,46 @@ export function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<Sig
     sessionCache.set(request, pending);
   }
   return pending;
+}
+
+/** The session cookie's attributes (SPEC §6.1): HttpOnly, SameSite=Lax, Secure over HTTPS. */
+function sessionCookieOptions(ctx: AppContext, request: FastifyRequest, remember: boolean) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: isSecureRequest(ctx, request),
+    ...(ctx.config.cookieDomain ? { domain: ctx.config.cookieDomain } : {}),
+    // Without remember-me the cookie lives for the browser session only.
+    ...(remember ? { maxAge: REMEMBERED_SESSION_TTL_MS / 1000 } : {}),
+  };
+}
+
+/** Sets the session cookie on a page's answer. */
+export function setSessionCookie(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  remember: boolean,
+): void {
+  reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(ctx, request, remember));
+  // Anything later in this request reads the session by its new token.
+  request.cookies[SESSION_COOKIE] = token;
+}
+
+/** The `Set-Cookie` value of a session cookie, for a REST answer (which has no reply object). */
+export function sessionCookieHeader(
+  ctx: AppContext,
+  request: FastifyRequest,
+  token: string,
+  remember: boolean,
+): string {
+  return request.server.serializeCookie(
+    SESSION_COOKIE,
+    token,
+    sessionCookieOptions(ctx, request, remember),
+  );
 }
 
 export function isSecureRequest(ctx: AppContext, request: FastifyRequest): boolean {

@@ -7,6 +7,7 @@ import {
   type Session,
 } from '../sessions/index.js';
 import type { ProviderId } from '../two-factor/index.js';
+import { METHOD_NAMES, noticeDeps, sendSecurityNotice } from '../notices/index.js';
 import type { AppContext } from '../context.js';
 
 /**
@@ -45,16 +46,27 @@ export function auditTwoFactor(
   );
 }
 
-/** After enabling: audited, and a session limited to enrolment becomes a full one. Enabling ends no session. */
+/**
+ * After enabling: audited, and a session limited to enrolment becomes a full one under a new
+ * token, which is returned for the caller to set as the cookie (ASVS 7.2.4). Enabling ends no
+ * session.
+ */
 export async function afterTwoFactorEnabled(
   ctx: AppContext,
   actor: TwoFactorActor,
   owner: User,
   provider: ProviderId,
-): Promise<void> {
+): Promise<string | undefined> {
   await auditTwoFactor(ctx, actor, 'two_factor.enabled', owner, { provider });
+  sendSecurityNotice(
+    noticeDeps(ctx),
+    owner,
+    { kind: 'factor_added', method: METHOD_NAMES[provider] ?? provider },
+    actor,
+  );
   if (actor.session?.enrolmentOnly && actor.session.userId === owner.id)
-    await liftEnrolmentRestriction(ctx.db, actor.session.id, ctx.now(), provider);
+    return liftEnrolmentRestriction(ctx.db, ctx.keys, actor.session.id, ctx.now(), provider);
+  return undefined;
 }
 
 /** New recovery codes (they replace the old ones): audited as an enabling. */
@@ -63,6 +75,7 @@ export function afterBackupCodesGenerated(
   actor: TwoFactorActor,
   owner: User,
 ): Promise<void> {
+  sendSecurityNotice(noticeDeps(ctx), owner, { kind: 'recovery_codes_regenerated' }, actor);
   return auditTwoFactor(ctx, actor, 'two_factor.enabled', owner, {
     provider: 'backup_codes',
     regenerated: true,
@@ -87,5 +100,15 @@ export async function afterTwoFactorDisabled(
     provider,
     sessions_ended: ended,
   });
+  sendSecurityNotice(
+    noticeDeps(ctx),
+    owner,
+    {
+      kind: 'factor_removed',
+      method: METHOD_NAMES[provider] ?? provider,
+      byAdministrator: actor.actorId !== owner.id,
+    },
+    actor,
+  );
   return ended;
 }

@@ -13,4 +13,6 @@ export {
   registrationAttemptMail,
   registrationMail,
   type AccountMailBase,
+  securityNoticeMail,
+  type SecurityNotice,
 } from './templates/index.js';

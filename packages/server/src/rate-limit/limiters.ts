@@ -64,6 +64,8 @@ export interface Limiters {
     account(accountKey: string): Promise<LimitDecision>;
   };
   store: 'memory' | 'redis';
+  /** Resolves when the limits' store answers (Redis PING; memory always does): for /readyz. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -266,6 +268,9 @@ export async function createLimiters({ redisUrl, prefix }: LimiterOptions): Prom
           ? { allowed: false, retryAfterSeconds: seconds(res) }
           : { allowed: true };
       },
+    },
+    async ping() {
+      if (redis) await redis.ping();
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis?.disconnect());

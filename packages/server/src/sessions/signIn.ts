@@ -101,6 +101,8 @@ export interface OpenSessionInput {
   secondFactor?: string | null;
   /** Required two-factor not yet enrolled: the session may only enrol. */
   enrolmentOnly?: boolean;
+  /** The account's password is single-use (the first administrator's): only change it. */
+  passwordChangeOnly?: boolean;
   now: number;
 }
 
@@ -116,6 +118,7 @@ export async function openSession(
     remember: input.remember,
     secondFactor: input.secondFactor ?? null,
     enrolmentOnly: input.enrolmentOnly ?? false,
+    passwordChangeOnly: input.passwordChangeOnly ?? false,
     now: input.now,
   });
   await recordAuditEvent(
@@ -129,6 +132,7 @@ export async function openSession(
       details: {
         second_factor: input.secondFactor ?? null,
         ...(input.enrolmentOnly ? { enrolment_only: true } : {}),
+        ...(input.passwordChangeOnly ? { password_change_only: true } : {}),
       },
     },
     input.now,

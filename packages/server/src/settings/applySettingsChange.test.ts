@@ -147,7 +147,7 @@ describe.each(STORES)('applySettingsChange, SPEC §6.2, §6.4, §10 ($name)', (k
       {
         login: 'siteadmin',
         email: 'siteadmin@example.com',
-        password: 'siteadmin-Pass-1234',
+        password: 'nimdaetis-Pass-1234',
         role: 'administrator',
       },
       NOW,

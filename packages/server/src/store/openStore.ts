@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3Type from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type PgType from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import { cachePreparedStatements } from './statementCache.js';
@@ -24,7 +24,29 @@ export interface Store {
   statementCount(): number;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
+  /**
+   * What the store holds against what this build knows: `pending` are ours not yet applied,
+   * `unknown` were applied by a newer build (this one must not touch that store).
+   */
+  migrationStatus(): Promise<MigrationStatus>;
+  /**
+   * SQLite: writes a consistent copy of the store to `file` (which must not exist) while other
+   * connections go on reading and writing. PostgreSQL has pg_dump for that.
+   */
+  backupTo(file: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+  unknown: string[];
+}
+
+/** `current`: migrated to exactly this build; otherwise why a command must not use it. */
+export function migrationVerdict(status: MigrationStatus): 'current' | 'unmigrated' | 'newer' {
+  if (status.unknown.length > 0) return 'newer';
+  return status.pending.length > 0 ? 'unmigrated' : 'current';
 }
 
 export interface StoreOptions {
@@ -75,6 +97,31 @@ export function openStore({ databaseUrl, dataDir }: StoreOptions): Store {
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error;
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async migrationStatus() {
+      const known = Object.keys(await migrationProvider(dialect).getMigrations());
+      let applied: string[] = [];
+      try {
+        const rows = await sql<{
+          name: string;
+        }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+        applied = rows.rows.map((r) => r.name);
+      } catch (error) {
+        // No migration table yet: an empty store. Anything else (unreachable) is the caller's.
+        if (!/kysely_migration/.test(String((error as Error).message))) throw error;
+      }
+      return {
+        applied,
+        pending: known.filter((name) => !applied.includes(name)),
+        unknown: applied.filter((name) => !known.includes(name)),
+      };
+    },
+    async backupTo(file) {
+      if (dialect !== 'sqlite') throw new Error('backupTo is for SQLite stores; use pg_dump');
+      // VACUUM INTO reads one snapshot in a single read transaction: under WAL, writers go on
+      // and the copy holds exactly the commits made before it began (the backup API would
+      // restart on every write from another process and might never finish under load).
+      await sql`VACUUM INTO ${file}`.execute(db);
     },
     close: () => db.destroy(),
   };

@@ -21,6 +21,8 @@ export interface UsersTable {
   disabled: number;
   /** Bumped on password change, disable and "end all sessions": cached credentials compare it. */
   credentials_version: Generated<number>;
+  /** The password was generated for the first administrator and must be changed (§6.5). */
+  password_must_change: Generated<number>;
 }
 
 export interface UserTwoFactorTable {
@@ -92,6 +94,8 @@ export interface SessionsTable {
   pending_totp_at: number | null;
   /** A session that may only enrol a second factor (required two-factor). */
   enrolment_only: Generated<number>;
+  /** The first administrator's one-time password: this session may only change it. */
+  password_change_only: Generated<number>;
   webauthn_challenge: string | null;
 }
 

@@ -57,6 +57,8 @@ export class XmlRpcLogin {
     const limit = await ctx.limiters.credentialFailures.check(client.addressKey);
     if (!limit.allowed) {
       this.failed = true;
+      ctx.metrics.auth.inc({ via: 'xmlrpc', outcome: 'limited' });
+      ctx.metrics.rateLimitRefusals.inc({ limit: 'credential_failures' });
       throw tooManyFailures();
     }
     const now = ctx.now();
@@ -69,6 +71,10 @@ export class XmlRpcLogin {
         now,
         ctx.credentialCache,
       );
+      ctx.metrics.auth.inc({
+        via: 'xmlrpc',
+        outcome: result.ok ? 'ok' : result.reason === 'expired' ? 'expired' : 'wrong',
+      });
       if (result.ok) {
         if (settings.applicationPasswordsDisabledRoles.includes(result.user.role))
           return this.fail(false);
@@ -109,7 +115,11 @@ export class XmlRpcLogin {
     // Users with two-factor never get in with the account password over the API; the work is
     // spent all the same, so timing does not tell them apart.
     const ok = await settleSignIn(limit, async () => {
-      const eligible = user !== undefined && !(await ctx.twoFactor.usesTwoFactor(user));
+      // A single-use password (the first administrator's, SPEC §6.5) is for /login only.
+      const eligible =
+        user !== undefined &&
+        !user.passwordMustChange &&
+        !(await ctx.twoFactor.usesTwoFactor(user));
       if (!eligible) {
         await burnVerificationTime(password);
         return false;

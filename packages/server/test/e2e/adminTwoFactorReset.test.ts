@@ -21,12 +21,12 @@ describe.each(STORES)(
       await admin.signIn('admin', ADMIN_PASSWORD);
       locked = await server.createUser('locked', 'author');
       lockedBrowser = new BrowserClient(server.url);
-      expect((await lockedBrowser.signIn('locked', 'locked-Pass-1234')).status).toBe(302);
+      expect((await lockedBrowser.signIn('locked', 'dekcol-Pass-1234')).status).toBe(302);
       const secret = await enableTotp(server, locked);
       await tf().regenerateBackupCodes(locked);
       // A second browser signs in with the second factor: two sessions (plus the fixture's).
       const other = new BrowserClient(server.url);
-      const { challenge } = await passwordStep(other, 'locked', 'locked-Pass-1234');
+      const { challenge } = await passwordStep(other, 'locked', 'dekcol-Pass-1234');
       expect((await submitCode(other, challenge, 'totp', codeNow(server, secret))).status).toBe(
         302,
       );
@@ -70,7 +70,7 @@ describe.each(STORES)(
 
       await server.createUser('boss', 'editor');
       const editor = new BrowserClient(server.url);
-      await editor.signIn('boss', 'boss-Pass-1234');
+      await editor.signIn('boss', 'ssob-Pass-1234');
       expect((await editor.get(`/admin/users/${locked.id}`)).status).toBe(403);
       await editor.get('/account');
       expect((await editor.postForm(resetUrl(), { confirm: '1' })).status).toBe(403);
@@ -132,7 +132,7 @@ describe.each(STORES)(
 
       // The password alone signs in now.
       const again = new BrowserClient(server.url);
-      expect((await again.signIn('locked', 'locked-Pass-1234')).status).toBe(302);
+      expect((await again.signIn('locked', 'dekcol-Pass-1234')).status).toBe(302);
     });
 
     it('asks the administrator to confirm their password first when the sign-in is not recent', async () => {

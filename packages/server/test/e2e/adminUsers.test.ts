@@ -18,7 +18,7 @@ describe.each(STORES)('administration pages, SPEC §2, §6.1 ($name)', (store) =
     const created = await admin.postForm('/admin/users', {
       login: 'newbie',
       email: 'newbie@example.com',
-      password: 'newbie-Pass-1',
+      password: 'eibwen-Pass-1',
       role: 'contributor',
       display_name: '<b>Newbie</b>',
     });
@@ -32,7 +32,7 @@ describe.each(STORES)('administration pages, SPEC §2, §6.1 ($name)', (store) =
 
     const id = location.split('/')[3]!.split('?')[0];
     const newbie = new BrowserClient(server.url);
-    expect((await newbie.signIn('newbie', 'newbie-Pass-1')).status).toBe(302);
+    expect((await newbie.signIn('newbie', 'eibwen-Pass-1')).status).toBe(302);
     expect((await admin.postForm(`/admin/users/${id}/role`, { role: 'editor' })).status).toBe(303);
     expect((await admin.get('/admin/users')).text_).toMatch(/data-user="newbie">[\s\S]*?Editor/);
     expect((await admin.postForm(`/admin/users/${id}/end-sessions`, {})).status).toBe(303);
@@ -69,7 +69,7 @@ describe.each(STORES)('administration pages, SPEC §2, §6.1 ($name)', (store) =
         await editor.postForm('/admin/users', {
           login: 'sneaky',
           email: 's@example.com',
-          password: 'sneaky-Pass-1',
+          password: 'ykaens-Pass-1',
           role: 'administrator',
         })
       ).status,

@@ -28,7 +28,7 @@ describe.each(STORES)(SUITE, (store) => {
   it('creates one, shows it once, lists it without the secret, mails the owner, and revokes it', async () => {
     await server.createUser('pagey', 'author');
     const browser = new BrowserClient(server.url);
-    await browser.signIn('pagey', 'pagey-Pass-1234');
+    await browser.signIn('pagey', 'yegap-Pass-1234');
     await browser.get('/account');
     const before = smtp.messages.length;
     const created = await browser.postForm(
@@ -81,7 +81,7 @@ describe.each(STORES)(SUITE, (store) => {
   it('chooses scope, ceiling and expiry in the form; the list shows them, and expired ones are marked', async () => {
     await server.createUser('chooser', 'editor');
     const browser = new BrowserClient(server.url);
-    await browser.signIn('chooser', 'chooser-Pass-1234', { rememberme: 'forever' });
+    await browser.signIn('chooser', 'resoohc-Pass-1234', { rememberme: 'forever' });
     const form = await browser.get('/account');
     expect(form.text_).toContain('<option value="author">Author</option>');
     expect(form.text_).not.toContain('<option value="administrator">');
@@ -121,7 +121,7 @@ describe.each(STORES)(SUITE, (store) => {
   it('asks for the password again before creating when the sign-in is older than 10 minutes', async () => {
     await server.createUser('stepper', 'author');
     const browser = new BrowserClient(server.url);
-    await browser.signIn('stepper', 'stepper-Pass-1234');
+    await browser.signIn('stepper', 'reppets-Pass-1234');
     server.clock.advance(11 * 60_000);
     try {
       await browser.get('/account');
@@ -137,7 +137,7 @@ describe.each(STORES)(SUITE, (store) => {
       });
       expect(wrong.text_).toContain('That password is not correct.');
       const right = await browser.postForm('/login/reauth', {
-        pwd: 'stepper-Pass-1234',
+        pwd: 'reppets-Pass-1234',
         redirect_to: 'https://evil.example/',
       });
       expect(right.status).toBe(303);
@@ -166,7 +166,7 @@ describe.each(STORES)(SUITE, (store) => {
   it('revoke all needs the confirmation box; a password change can revoke them too', async () => {
     await server.createUser('bulk', 'author');
     const browser = new BrowserClient(server.url);
-    await browser.signIn('bulk', 'bulk-Pass-1234');
+    await browser.signIn('bulk', 'klub-Pass-1234');
     const passwords: string[] = [];
     for (const name of ['one', 'two', 'three']) {
       await browser.get('/account');
@@ -197,9 +197,9 @@ describe.each(STORES)(SUITE, (store) => {
     )!;
     await browser.get('/account');
     const changed = await browser.postForm('/account/password', {
-      current_password: 'bulk-Pass-1234',
-      new_password: 'bulk-Pass-5678',
-      confirm_password: 'bulk-Pass-5678',
+      current_password: 'klub-Pass-1234',
+      new_password: 'klub-Pass-5678',
+      confirm_password: 'klub-Pass-5678',
       revoke_app_passwords: 'yes',
     });
     expect(changed.headers.get('location')).toBe('/account?done=password_and_app_passwords');
@@ -232,7 +232,7 @@ describe.each(STORES)(SUITE, (store) => {
     ).toBe(401);
 
     const editor = new BrowserClient(server.url);
-    await editor.signIn('eddy', 'eddy-Pass-1234');
+    await editor.signIn('eddy', 'ydde-Pass-1234');
     await editor.get('/account');
     expect(
       (await editor.postForm(`/admin/users/1/application-passwords`, { name: 'sneaky' })).status,

@@ -14,7 +14,7 @@ describe.each(STORES)('GET latchkey/v1/audit, SPEC §6.4, §10 ($name)', (store)
   it('lists one’s own events newest first; administrators see everyone’s; others may not', async () => {
     const user = await server.createUser('audited', 'author');
     await new BrowserClient(server.url).signIn('audited', 'wrong-password');
-    await new BrowserClient(server.url).signIn('audited', 'audited-Pass-1234');
+    await new BrowserClient(server.url).signIn('audited', 'detidua-Pass-1234');
     await new BrowserClient(server.url).signIn('admin', ADMIN_PASSWORD);
     const own = basic('audited', (await makeApplicationPassword(server, user.id)).password);
     const mine = await api(server, 'GET', '/latchkey/v1/audit?per_page=5', { auth: own });

@@ -16,7 +16,7 @@ import { listAuditEvents } from '../../src/audit/index.js';
 import { writeSettings } from '../../src/settings/index.js';
 import { api, basic } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, testPassword } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
 
@@ -113,7 +113,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
     const user = await server.createUser(login, role);
     const browser =
       server === production ? new ProxiedBrowser(server.url) : new BrowserClient(server.url);
-    const response = await browser.signIn(login, `${login}-Pass-1234`);
+    const response = await browser.signIn(login, testPassword(login));
     expect(response.status).toBe(302);
     return { user, browser };
   }
@@ -145,7 +145,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
     expect(form.text_).toContain(`name="redirect_to" value="${target.replaceAll('&', '&amp;')}"`);
     const signedInResponse = await browser.postForm('/login', {
       log: 'roundtrip',
-      pwd: 'roundtrip-Pass-1234',
+      pwd: 'pirtdnuor-Pass-1234',
       redirect_to: target,
     });
     expect(signedInResponse.status).toBe(302);
@@ -167,7 +167,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
     const login = (await browser.get(target)).headers.get('location')!;
     await browser.get(login);
     const redirectTo = new URL(login, local.url).searchParams.get('redirect_to')!;
-    const { challenge } = await passwordStep(browser, 'roundtotp', 'roundtotp-Pass-1234', {
+    const { challenge } = await passwordStep(browser, 'roundtotp', 'ptotdnuor-Pass-1234', {
       redirect_to: redirectTo,
     });
     const done = await submitCode(browser, challenge, 'totp', codeNow(local, secret));
@@ -560,7 +560,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
     );
     await browser.get(shown.headers.get('location')!);
     const confirmed = await browser.postForm('/login/reauth', {
-      pwd: 'stepup-Pass-1234',
+      pwd: 'pupets-Pass-1234',
       redirect_to: target,
     });
     expect(confirmed.status).toBe(303);
@@ -580,7 +580,7 @@ describe.each(STORES)('authorize application, SPEC §4, §5 ($name)', (store) =>
     // The production site without its TLS proxy: nothing is offered, not even the exchange.
     const plain = new BrowserClient(production.url);
     await production.createUser('plainhttp', 'author');
-    expect((await plain.signIn('plainhttp', 'plainhttp-Pass-1234')).status).toBe(302);
+    expect((await plain.signIn('plainhttp', 'ptthnialp-Pass-1234')).status).toBe(302);
     const params = { app_name: 'Demo', success_url: 'https://app.example.com/cb' };
     const shown = await plain.get(authorizePath(params));
     expect(shown.status).toBe(501);

@@ -27,7 +27,7 @@ describe.each(STORES)('authorize code exchange, SPEC §4 ($name)', (store) => {
     server = await startTestServer({ store });
     userId = (await server.createUser('coder', 'author')).id;
     browser = new BrowserClient(server.url);
-    await browser.signIn('coder', 'coder-Pass-1234');
+    await browser.signIn('coder', 'redoc-Pass-1234');
   });
   afterAll(() => server?.close());
 

@@ -151,13 +151,13 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('sign-in and sessions, SPEC
     await server.createUser('pwchanger', 'author');
     const { context, page, problems } = await device('Latchkey browser test (password)');
     try {
-      await signIn(page, 'pwchanger', 'pwchanger-Pass-1234');
+      await signIn(page, 'pwchanger', 'regnahcwp-Pass-1234');
       const form = page.locator('form[action="/account/password"]');
 
       // A mismatched repeat is refused with the reason shown, and nothing changes.
-      await form.getByLabel('Current password').fill('pwchanger-Pass-1234');
-      await form.getByLabel('New password', { exact: true }).fill('Fresh-Pass-5678');
-      await form.getByLabel('Repeat new password').fill('Fresh-Pass-5679');
+      await form.getByLabel('Current password').fill('regnahcwp-Pass-1234');
+      await form.getByLabel('New password', { exact: true }).fill('hserF-Pass-5678');
+      await form.getByLabel('Repeat new password').fill('hserF-Pass-5679');
       const refused = page.waitForResponse(
         (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/account/password',
       );
@@ -173,9 +173,9 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('sign-in and sessions, SPEC
 
       // Now for real (the form is shown again after the refusal).
       const again = page.locator('form[action="/account/password"]');
-      await again.getByLabel('Current password').pressSequentially('pwchanger-Pass-1234');
-      await again.getByLabel('New password', { exact: true }).pressSequentially('Fresh-Pass-5678');
-      await again.getByLabel('Repeat new password').pressSequentially('Fresh-Pass-5678');
+      await again.getByLabel('Current password').pressSequentially('regnahcwp-Pass-1234');
+      await again.getByLabel('New password', { exact: true }).pressSequentially('hserF-Pass-5678');
+      await again.getByLabel('Repeat new password').pressSequentially('hserF-Pass-5678');
       await submitAndWaitFor(
         page,
         again.getByRole('button', { name: 'Change password' }),
@@ -198,7 +198,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('sign-in and sessions, SPEC
       expect(pathOf(page)).toBe('/login');
 
       // The old password no longer works, and the page says so.
-      const old = await failedSignIn(page, 'pwchanger', 'pwchanger-Pass-1234');
+      const old = await failedSignIn(page, 'pwchanger', 'regnahcwp-Pass-1234');
       expect(old.status).toBe(200);
       expect(old.error).toBe('Unknown username or email, or wrong password.');
       expect(pathOf(page)).toBe('/login');
@@ -208,7 +208,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('sign-in and sessions, SPEC
       await screenshot(page, '04-old-password-refused');
 
       // The new one does.
-      await fillSignInForm(page, 'pwchanger', 'Fresh-Pass-5678');
+      await fillSignInForm(page, 'pwchanger', 'hserF-Pass-5678');
       await submitAndWaitFor(page, signInButton(page), (u) => u.pathname === '/account');
       await expect(page.locator('main p.muted').first().innerText()).resolves.toContain(
         'Signed in as pwchanger',
@@ -226,8 +226,8 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('sign-in and sessions, SPEC
     const laptop = await device(LAPTOP_UA);
     const phone = await device(PHONE_UA);
     try {
-      await signIn(laptop.page, 'traveller', 'traveller-Pass-1234');
-      await signIn(phone.page, 'traveller', 'traveller-Pass-1234');
+      await signIn(laptop.page, 'traveller', 'rellevart-Pass-1234');
+      await signIn(phone.page, 'traveller', 'rellevart-Pass-1234');
       await laptop.page.goto('/account');
 
       const rows = laptop.page.locator('h2#sessions + table tbody tr');

@@ -162,7 +162,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
     await server.createUser('apcreator', 'author');
     const { context, page, problems } = await device('Latchkey browser test (ap create)');
     try {
-      await signIn(page, 'apcreator', 'apcreator-Pass-1234');
+      await signIn(page, 'apcreator', 'rotaercpa-Pass-1234');
       await expect(page.locator('h2#application-passwords').innerText()).resolves.toBe(
         'Application passwords',
       );
@@ -231,7 +231,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
     await server.createUser('apreloader', 'author');
     const { context, page, problems } = await device('Latchkey browser test (ap reload)');
     try {
-      await signIn(page, 'apreloader', 'apreloader-Pass-1234');
+      await signIn(page, 'apreloader', 'redaolerpa-Pass-1234');
       const password = await createThroughForm(page, 'Reload check');
       // A reload re-sends the form (a headed Chromium asks first; over CDP it just does). The
       // server then makes a fresh password: the first one is never displayed a second time.
@@ -258,7 +258,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
     await server.createUser('apcopier', 'author');
     const { context, page, problems } = await device('Latchkey browser test (ap copy)');
     try {
-      await signIn(page, 'apcopier', 'apcopier-Pass-1234');
+      await signIn(page, 'apcopier', 'reipocpa-Pass-1234');
       const password = await createThroughForm(page, 'Copy check');
       expect(await siteScripts(page)).toBe(1);
       expect(await copyWithTheButton(page)).toBe(password);
@@ -272,7 +272,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
     await server.createUser('aprevoker', 'author');
     const { context, page, problems } = await device('Latchkey browser test (ap revoke)');
     try {
-      await signIn(page, 'aprevoker', 'aprevoker-Pass-1234');
+      await signIn(page, 'aprevoker', 'rekoverpa-Pass-1234');
       const kept = await createThroughForm(page, 'Kept app');
       await page.goto('/account');
       const doomed = await createThroughForm(page, 'Doomed app');
@@ -317,7 +317,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
     await server.createUser('aprevokeall', 'editor');
     const { context, page, problems } = await device('Latchkey browser test (ap revoke all)');
     try {
-      await signIn(page, 'aprevokeall', 'aprevokeall-Pass-1234');
+      await signIn(page, 'aprevokeall', 'llaekoverpa-Pass-1234');
       const first = await createThroughForm(page, 'Desktop client');
       await page.goto('/account');
       const second = await createThroughForm(page, 'Backup script');
@@ -396,7 +396,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('application passwords, SPE
     await server.createUser('apxss', 'author');
     const { context, page, problems } = await device('Latchkey browser test (ap names)');
     try {
-      await signIn(page, 'apxss', 'apxss-Pass-1234');
+      await signIn(page, 'apxss', 'ssxpa-Pass-1234');
 
       // Tags are stripped from names (as WordPress's sanitize_text_field does), so a name that is
       // nothing but a tag is empty and refused, and nothing is created.

@@ -85,7 +85,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('authorize application, SPE
           expect(new URL(page.url()).pathname).toBe('/login');
           const form = page.locator('#loginform');
           await form.getByLabel('Username or email').fill('handoff');
-          await form.getByLabel('Password', { exact: true }).fill('handoff-Pass-1234');
+          await form.getByLabel('Password', { exact: true }).fill('ffodnah-Pass-1234');
           await Promise.all([
             page.waitForURL((u) => u.pathname === '/login', { waitUntil: 'load' }),
             form.getByRole('button', { name: 'Sign in' }).click(),
@@ -170,7 +170,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('authorize application, SPE
       await page.goto(`/authorize-application?${query}`);
       const form = page.locator('#loginform');
       await form.getByLabel('Username or email').fill('scripty');
-      await form.getByLabel('Password', { exact: true }).fill('scripty-Pass-1234');
+      await form.getByLabel('Password', { exact: true }).fill('ytpircs-Pass-1234');
       await Promise.all([
         page.waitForURL((u) => u.pathname === '/authorize-application', { waitUntil: 'load' }),
         form.getByRole('button', { name: 'Sign in' }).click(),

@@ -87,7 +87,7 @@ describe.skipIf(skip)(browserSuiteTitle('forward authentication through nginx, S
       await screenshot(page, 'fwd-01-sign-in');
       const form = page.locator('#loginform');
       await form.getByLabel('Username or email').fill('alice');
-      await form.getByLabel('Password', { exact: true }).fill('alice-Pass-1234');
+      await form.getByLabel('Password', { exact: true }).fill('ecila-Pass-1234');
       // The second-factor form is the answer to the password step.
       await form.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('#authcode').waitFor();

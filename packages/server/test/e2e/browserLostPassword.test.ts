@@ -81,8 +81,8 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('lost password, SPEC §12')
       await page.goto(link);
       await expect(page.locator('h1').innerText()).resolves.toBe('Choose a new password');
       await screenshot(page, 'links-reset-form-1280');
-      await page.getByLabel('New password', { exact: true }).fill('Lena-fresh-pass-1');
-      await page.getByLabel('Repeat new password').fill('Lena-fresh-pass-1');
+      await page.getByLabel('New password', { exact: true }).fill('Anel-fresh-pass-1');
+      await page.getByLabel('Repeat new password').fill('Anel-fresh-pass-1');
       await Promise.all([
         page.waitForURL((u) => u.pathname === '/login'),
         page.getByRole('button', { name: 'Reset password' }).click(),
@@ -96,7 +96,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('lost password, SPEC §12')
       await page
         .locator('#loginform')
         .getByLabel('Password', { exact: true })
-        .fill('Lena-fresh-pass-1');
+        .fill('Anel-fresh-pass-1');
       await Promise.all([
         page.waitForEvent('load'),
         page.getByRole('button', { name: 'Sign in' }).click(),

@@ -25,7 +25,7 @@ import {
   screenshot,
   shouldSkipBrowser,
 } from '../helpers/chromium.js';
-import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
+import { freePort, startTestServer, type TestServer, testPassword } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
@@ -83,7 +83,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('two-factor, SPEC §6.2, §
     await page.goto('/login');
     const form = page.locator('#loginform');
     await form.getByLabel('Username or email').fill(login);
-    await form.getByLabel('Password', { exact: true }).fill(`${login}-Pass-1234`);
+    await form.getByLabel('Password', { exact: true }).fill(testPassword(login));
     await Promise.all([
       page.waitForEvent('load'),
       form.getByRole('button', { name: 'Sign in' }).click(),

@@ -94,6 +94,27 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('other commands refuse a store that is not migrated, with one line; migrate --status tells', () => {
+    const refused = runCli(['user', 'list', ...common]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^latchkey: the ${store.name} store needs \\d+ migration\\(s\\) .*run "latchkey migrate" first`,
+      ),
+    );
+    const status = runCli(['migrate', '--status', '--json', ...common]);
+    expect(status.status).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      store: store.name,
+      state: 'unmigrated',
+      applied: [],
+      pending: expect.arrayContaining(['0001_initial']),
+    });
+    // --status changed nothing: the store is still refused.
+    expect(runCli(['user', 'list', ...common]).status).toBe(1);
+  });
+
   it('migrate applies once, then has nothing to do', () => {
     const first = runCli(['migrate', ...common, '--json']);
     expect(first.status).toBe(0);
@@ -103,6 +124,36 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     });
     const second = runCli(['migrate', ...common]);
     expect(second.stdout).toMatch(/Nothing to apply/);
+    const status = runCli(['migrate', '--status', ...common]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain(`${store.name} store: current`);
+    expect(status.stdout).toContain('  applied  0001_initial');
+  });
+
+  it('a store migrated by a newer Latchkey is refused, not touched', async () => {
+    const { openStore } = await import('../../src/store/index.js');
+    const opened = openStore({ databaseUrl: database.databaseUrl, dataDir });
+    const future = '9999_from_the_future';
+    try {
+      await opened.db
+        .insertInto('kysely_migration' as never)
+        .values({ name: future, timestamp: new Date().toISOString() } as never)
+        .execute();
+      const refused = runCli(['user', 'list', ...common]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim()).toBe(
+        `latchkey: the ${store.name} store was migrated by a newer Latchkey (${future}): run that version instead`,
+      );
+      const status = JSON.parse(runCli(['migrate', '--status', '--json', ...common]).stdout);
+      expect(status).toMatchObject({ state: 'newer', unknown: [future] });
+    } finally {
+      await opened.db
+        .deleteFrom('kysely_migration' as never)
+        .where('name' as never, '=', future as never)
+        .execute();
+      await opened.close();
+    }
+    expect(runCli(['user', 'list', ...common]).status).toBe(0);
   });
 
   it('serve prints the first administrator password once; it signs in; a restart prints nothing', async () => {
@@ -121,7 +172,10 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     const password = /one-time password: ([A-Za-z0-9]{24})/.exec(stdout)?.[1];
     expect(password).toBeDefined();
     const browser = new BrowserClient(`http://127.0.0.1:${port}`);
-    expect((await browser.signIn('admin', password!)).status).toBe(302);
+    const signIn = await browser.signIn('admin', password!);
+    expect(signIn.status).toBe(302);
+    // SPEC §6.5: the password is single-use; this session may only replace it.
+    expect(signIn.headers.get('location')).toBe('/account/password');
     expect(await server.stop()).toBe(0);
     expect(statSync(path.join(dataDir, 'installation.key')).mode & 0o777).toBe(0o600);
     if (store.name === 'sqlite')
@@ -139,7 +193,7 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     await again.ready;
     expect(again.output().stdout).not.toMatch(/password/i);
     // The session made before the restart is still valid: sessions live in the store.
-    expect((await browser.get('/account')).status).toBe(200);
+    expect((await browser.get('/account/password')).status).toBe(200);
     expect(await again.stop()).toBe(0);
   });
 
@@ -175,6 +229,13 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
         .stdout,
     );
     expect(pw).toEqual({ login: 'carol', sessions_ended: 0 });
+    // SPEC §6.5: carol is told, in the outbox here, and the mail holds no password.
+    const notices = readdirSync(path.join(dataDir, 'outbox'))
+      .map((f) => readFileSync(path.join(dataDir, 'outbox', f), 'utf8'))
+      .filter((m) => m.includes('Your password was changed'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^To: carol@example\.com$/m);
+    expect(notices[0]).not.toContain('a-new-Pass-123');
     expect(
       JSON.parse(runCli(['user', 'disable', 'carol', '--json', ...common]).stdout),
     ).toMatchObject({ disabled: true });
@@ -213,6 +274,20 @@ describe.each(STORES)('latchkey CLI, SPEC §2, §6.5, §10 ($name)', (store) => 
     ]);
     expect(weak.status).toBe(1);
     expect(weak.stderr).toContain('at least 8 characters');
+    // SPEC §6.5: the common list and the login apply on the CLI as everywhere.
+    const common1 = runCli([
+      'user',
+      'set-password',
+      'carol',
+      '--password',
+      'password123',
+      ...common,
+    ]);
+    expect(common1.status).toBe(1);
+    expect(common1.stderr).toContain('one of the most common passwords');
+    const own = runCli(['user', 'set-password', 'carol', '--password', 'xx-CAROL-2031', ...common]);
+    expect(own.status).toBe(1);
+    expect(own.stderr).toContain('must not contain your username');
     const noEmail = runCli(['user', 'create', 'erin', ...common]);
     expect(noEmail.status).toBe(2);
   });
@@ -272,6 +347,7 @@ describe.each(STORES)('latchkey app-password, SPEC §3.1, §10 ($name)', (store)
       dataDir,
       ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : []),
     ];
+    expect(runCli(['migrate', ...common]).status).toBe(0);
     expect(
       runCli([
         'user',

@@ -48,7 +48,7 @@ describe.each(STORES)('latchkey 2fa status|reset, SPEC §6.3, §10 ($name)', (st
     ];
     dora = await server.createUser('dora', 'editor');
     doraBrowser = new BrowserClient(server.url);
-    expect((await doraBrowser.signIn('dora', 'dora-Pass-1234')).status).toBe(302);
+    expect((await doraBrowser.signIn('dora', 'arod-Pass-1234')).status).toBe(302);
   });
   afterAll(async () => {
     await server?.close();
@@ -148,7 +148,7 @@ describe.each(STORES)('latchkey 2fa status|reset, SPEC §6.3, §10 ($name)', (st
       'Reset two-factor authentication of dora: removed nothing (none was enabled); ended 0 session(s).',
     );
     expect(again.stdout).toContain('dora now signs in with the password alone.');
-    expect((await new BrowserClient(server.url).signIn('dora', 'dora-Pass-1234')).status).toBe(302);
+    expect((await new BrowserClient(server.url).signIn('dora', 'arod-Pass-1234')).status).toBe(302);
   });
 
   it('an unknown user is refused with exit code 1', () => {

@@ -65,7 +65,7 @@ describe.each(STORES)('client SDK against a running Latchkey, SPEC §3.5, §4 ($
     });
     expect(post.status).toBe(201);
     browser = new BrowserClient(server.url);
-    await browser.signIn('sdkuser', 'sdkuser-Pass-1234');
+    await browser.signIn('sdkuser', 'resukds-Pass-1234');
   });
   afterAll(async () => {
     await server?.close();

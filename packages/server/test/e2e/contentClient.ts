@@ -1,5 +1,6 @@
 import { BrowserClient } from '../helpers/browserClient.js';
 import type { TestServer } from '../helpers/server.js';
+import { testPassword } from '../helpers/server.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies; the assertions pin their shape
 export type Json = any;
@@ -86,7 +87,8 @@ export async function signedIn(
   password: string,
 ): Promise<RestCaller & { browser: BrowserClient; user: string }> {
   const browser = new BrowserClient(server.url);
-  const response = await browser.signIn(login, password);
+  // Remembered (14 idle days, SPEC §6.5): tests that move the clock by an hour keep the session.
+  const response = await browser.signIn(login, password, { rememberme: 'forever' });
   if (response.status !== 302) throw new Error(`sign-in as ${login} failed: ${response.status}`);
   const nonce = await browser.restNonce();
   return {
@@ -103,5 +105,5 @@ export async function userWithRole(
   role: 'administrator' | 'editor' | 'author' | 'contributor' | 'subscriber',
 ) {
   const user = await server.createUser(login, role);
-  return { ...(await signedIn(server, login, `${login}-Pass-1234`)), id: user.id };
+  return { ...(await signedIn(server, login, testPassword(login))), id: user.id };
 }

@@ -126,7 +126,7 @@ describe.each(STORES)(SUITE, (store) => {
       (
         await verify(server, {
           ...traefik('cal.example.test'),
-          authorization: basic('alice', 'alice-Pass-1234'),
+          authorization: basic('alice', 'ecila-Pass-1234'),
         })
       ).status,
     ).toBe(401);
@@ -223,7 +223,7 @@ describe.each(STORES)(SUITE, (store) => {
 
   it('sessions: accepted on browser services only; two_factor required refuses the unenrolled', async () => {
     const browser = new BrowserClient(server.url);
-    await browser.signIn('alice', 'alice-Pass-1234');
+    await browser.signIn('alice', 'ecila-Pass-1234');
     const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const wiki = await verify(server, { ...traefik('wiki.example.test'), cookie });
     expect(wiki.status).toBe(200);
@@ -374,7 +374,7 @@ describe.each(STORES)(SUITE, (store) => {
     const back = 'http://wiki.example.test/page?x=1';
     const response = await browser.postForm('/login', {
       log: 'alice',
-      pwd: 'alice-Pass-1234',
+      pwd: 'ecila-Pass-1234',
       redirect_to: back,
     });
     // Through a page of its own: the pages' CSP (form-action 'self') binds a form's redirects.
@@ -394,7 +394,7 @@ describe.each(STORES)(SUITE, (store) => {
     await other.get('/login');
     const refused = await other.postForm('/login', {
       log: 'alice',
-      pwd: 'alice-Pass-1234',
+      pwd: 'ecila-Pass-1234',
       redirect_to: 'http://evil.example.test/',
     });
     expect(refused.headers.get('location')).toBe('/account');
@@ -402,7 +402,7 @@ describe.each(STORES)(SUITE, (store) => {
 
   it('/account offers the services limit; the authorize screen narrows what the app asked for', async () => {
     const browser = new BrowserClient(server.url);
-    await browser.signIn('alice', 'alice-Pass-1234');
+    await browser.signIn('alice', 'ecila-Pass-1234');
     const account = await browser.get('/account');
     expect(account.text_).toContain('name="services" value="wiki"');
     const created = await browser.postForm('/account/application-passwords', {

@@ -3,7 +3,7 @@ import { findUserById } from '../../src/accounts/index.js';
 import { createApplicationPassword } from '../../src/app-passwords/index.js';
 import { api, basic } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, testPassword } from '../helpers/server.js';
 import { STORES } from '../helpers/stores.js';
 
 /**
@@ -62,7 +62,7 @@ describe.each(STORES)(SUITE, (store) => {
     );
     // Nothing changed: the old passwords still sign in, the refused name change did not land.
     for (const login of ['apowner', 'apvictim']) {
-      const response = await new BrowserClient(server.url).signIn(login, `${login}-Pass-1234`);
+      const response = await new BrowserClient(server.url).signIn(login, testPassword(login));
       expect(response.status, login).toBe(302);
     }
     expect((await findUserById(server.latchkey.store.db, victim.id))!.displayName).not.toBe(

@@ -4,7 +4,10 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
+import { BrowserClient } from '../helpers/browserClient.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
 import { STORES } from '../helpers/stores.js';
 
 // The security answers of operations have files of their own: pageHeaders.security.test.ts,
@@ -38,6 +41,69 @@ describe('operations: health, metrics, assets, SPEC §1, §10', () => {
     });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('latchkey_http_request_duration_seconds');
+  });
+
+  it('/metrics tells: REST latency by route pattern, auth outcomes, cache, flush lag (issue 16)', async () => {
+    const pw = await makeApplicationPassword(server, 1, 'metrics');
+    const good = basic('admin', pw.password);
+    for (let i = 0; i < 2; i++)
+      expect((await api(server, 'GET', '/wp/v2/posts', { auth: good })).status).toBe(200);
+    expect((await api(server, 'GET', '/wp/v2/posts/12345', { auth: good })).status).toBe(404);
+    const wrong = basic('admin', 'abcd efgh ijkl mnop qrst uvwx');
+    expect((await api(server, 'GET', '/wp/v2/posts', { auth: wrong })).status).toBe(401);
+    const scrape = async () =>
+      (
+        await fetch(`${server.url}/metrics`, {
+          headers: { authorization: 'Bearer metrics-secret-token' },
+        })
+      ).text();
+    const text = await scrape();
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${line} `))
+          ?.split(' ')[1],
+      );
+    expect(
+      value(
+        'latchkey_http_request_duration_seconds_count{method="GET",route="/wp-json/wp/v2/posts",status="200"}',
+      ),
+    ).toBe(2);
+    expect(text).toContain('route="/wp-json/wp/v2/posts/(?P<id>[\\\\d]+)",status="404"');
+    expect(text).not.toContain('route="/wp-json/*"');
+    expect(value('latchkey_auth_total{via="application_password",outcome="ok"}')).toBe(3);
+    expect(value('latchkey_auth_total{via="application_password",outcome="wrong"}')).toBe(1);
+    // The second and third uses were answered from the credential cache.
+    expect(value('latchkey_credential_cache_total{event="hit"}')).toBeGreaterThanOrEqual(2);
+    expect(value('latchkey_last_used_flush_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(text).toContain('latchkey_rate_limit_refusals_total');
+    expect(text).toContain('latchkey_mail_failures_total');
+  });
+
+  it('/metrics counts second-factor answers and the limits that refused them (issue 16)', async () => {
+    const user = await server.createUser('metrics2fa', 'author');
+    const secret = await enableTotp(server, user);
+    const browser = new BrowserClient(server.url);
+    const { challenge } = await passwordStep(browser, 'metrics2fa', 'metrics2fa-Pass-1234');
+    expect((await submitCode(browser, challenge, 'totp', '000000')).status).toBe(200);
+    expect((await submitCode(browser, challenge, 'totp', codeNow(server, secret))).status).toBe(
+      429,
+    );
+    server.clock.advance(2000);
+    expect((await submitCode(browser, challenge, 'totp', codeNow(server, secret))).status).toBe(
+      302,
+    );
+    const text = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: 'Bearer metrics-secret-token' },
+      })
+    ).text();
+    for (const outcome of ['wrong', 'limited', 'ok'])
+      expect(text).toContain(
+        `latchkey_second_factor_total{provider="totp",outcome="${outcome}"} 1`,
+      );
+    expect(text).toContain('latchkey_rate_limit_refusals_total{limit="second_factor"} 1');
   });
 
   it('serves the WebAuthn browser module through its exported entry, and nothing beside it', async () => {

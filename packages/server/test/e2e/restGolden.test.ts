@@ -113,7 +113,7 @@ describe.each(STORES)(SUITE, (store) => {
     const golden17 = loadGolden('17');
     await server.createUser('subscriber', 'subscriber');
     const browser = new BrowserClient(server.url);
-    await browser.signIn('subscriber', 'subscriber-Pass-1234');
+    await browser.signIn('subscriber', 'rebircsbus-Pass-1234');
     const nonceResponse = await browser.get('/wp-admin/admin-ajax.php?action=rest-nonce');
     expect(nonceResponse.status).toBe(loadGolden('38').response.status);
     expect(nonceResponse.headers.get('content-type')).toBe('text/html; charset=UTF-8');

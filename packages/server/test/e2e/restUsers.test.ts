@@ -16,7 +16,7 @@ describe.each(STORES)('REST wp/v2/users, SPEC §2, §6.1, §9 ($name)', (store) 
     const created = await admin.call('POST', '/wp/v2/users', {
       username: 'writer',
       email: 'writer@example.com',
-      password: 'writer-Pass-1234',
+      password: 'retirw-Pass-1234',
       roles: ['author'],
       name: 'Wanda Writer',
     });
@@ -87,7 +87,7 @@ describe.each(STORES)('REST wp/v2/users, SPEC §2, §6.1, §9 ($name)', (store) 
     expect(((await editContext.json()) as { code: string }).code).toBe('rest_forbidden_context');
 
     await server.createUser('reader', 'subscriber');
-    const reader = await restAs(server, 'reader', 'reader-Pass-1234');
+    const reader = await restAs(server, 'reader', 'redaer-Pass-1234');
     const other = await reader.call('GET', '/wp/v2/users/1');
     expect(other.status).toBe(403);
     expect(other.json.code).toBe('rest_user_cannot_view');
@@ -102,7 +102,7 @@ describe.each(STORES)('REST wp/v2/users, SPEC §2, §6.1, §9 ($name)', (store) 
 
   it('lets a user edit themselves but not their role, and not others', async () => {
     await server.createUser('selfie', 'author');
-    const selfie = await restAs(server, 'selfie', 'selfie-Pass-1234');
+    const selfie = await restAs(server, 'selfie', 'eifles-Pass-1234');
     const renamed = await selfie.call('POST', '/wp/v2/users/me', {
       name: 'Selma',
       description: 'hi',
@@ -125,7 +125,7 @@ describe.each(STORES)('REST wp/v2/users, SPEC §2, §6.1, §9 ($name)', (store) 
     const promoted = await admin.call('POST', `/wp/v2/users/${target.id}`, { roles: ['editor'] });
     expect(promoted.status).toBe(200);
     expect(promoted.json.roles).toEqual(['editor']);
-    const eddie = await restAs(server, 'eddie', 'eddie-Pass-1234');
+    const eddie = await restAs(server, 'eddie', 'eidde-Pass-1234');
     expect((await eddie.call('POST', '/wp/v2/users/1', { name: 'x' })).status).toBe(403);
     expect(ed.role).toBe('editor');
   });
@@ -175,10 +175,10 @@ describe.each(STORES)('REST wp/v2/users, SPEC §2, §6.1, §9 ($name)', (store) 
   });
 
   it('a password change over REST ends the other sessions of that user', async () => {
-    await server.createUser('rotator', 'author');
-    const first = await restAs(server, 'rotator', 'rotator-Pass-1234');
-    const second = await restAs(server, 'rotator', 'rotator-Pass-1234');
-    const changed = await first.call('POST', '/wp/v2/users/me', { password: 'rotated-Pass-999' });
+    await server.createUser('spinner', 'author');
+    const first = await restAs(server, 'spinner', 'rennips-Pass-1234');
+    const second = await restAs(server, 'spinner', 'rennips-Pass-1234');
+    const changed = await first.call('POST', '/wp/v2/users/me', { password: 'detator-Pass-999' });
     expect(changed.status).toBe(200);
     expect((await first.call('GET', '/wp/v2/users/me')).status).toBe(200);
     expect((await second.call('GET', '/wp/v2/users/me')).status).toBe(401);

@@ -50,7 +50,7 @@ describe.each(STORES)(SUITE, (store) => {
     const user = await server.createUser('burst2fa', 'author');
     await enableTotp(server, user);
     const browser = new BrowserClient(server.url);
-    const { challenge } = await passwordStep(browser, 'burst2fa', 'burst2fa-Pass-1234');
+    const { challenge } = await passwordStep(browser, 'burst2fa', 'af2tsrub-Pass-1234');
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => submitCode(browser, challenge, 'totp', '000000')),
     );
@@ -106,7 +106,7 @@ describe.each(STORES)(SUITE, (store) => {
     await writeSettings(db(), { requiredTwoFactorRoles: ['administrator'] });
     try {
       const browser = new BrowserClient(server.url);
-      expect((await browser.signIn('newadmin', 'newadmin-Pass-1234')).headers.get('location')).toBe(
+      expect((await browser.signIn('newadmin', 'nimdawen-Pass-1234')).headers.get('location')).toBe(
         '/account/two-factor',
       );
       const nonce = await browser.restNonce();
@@ -134,21 +134,21 @@ describe.each(STORES)(SUITE, (store) => {
       .set({ email_verified_at: server.clock.now })
       .where('id', '=', user.id)
       .execute();
-    const first = await passwordStep(new BrowserClient(server.url), 'mover', 'mover-Pass-1234');
+    const first = await passwordStep(new BrowserClient(server.url), 'mover', 'revom-Pass-1234');
     expect(first.response.text_).toContain('data-switch="email"');
     const admin = await restAs(server, 'admin', ADMIN_PASSWORD);
     expect(
       (await admin.call('POST', `/wp/v2/users/${user.id}`, { email: 'moved@elsewhere.example' }))
         .status,
     ).toBe(200);
-    const after = await passwordStep(new BrowserClient(server.url), 'mover', 'mover-Pass-1234');
+    const after = await passwordStep(new BrowserClient(server.url), 'mover', 'revom-Pass-1234');
     expect(after.response.text_).not.toContain('data-switch="email"');
   });
 
   it('guessing the current password on /account/password meets the sign-in limits (§6.5, §7)', async () => {
     await server.createUser('guesser', 'author');
     const browser = new BrowserClient(server.url);
-    await browser.signIn('guesser', 'guesser-Pass-1234');
+    await browser.signIn('guesser', 'resseug-Pass-1234');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       await browser.get('/account');
@@ -169,18 +169,18 @@ describe.each(STORES)(SUITE, (store) => {
     const user = await server.createUser('changer2fa', 'author');
     const secret = await enableTotp(server, user);
     const attacker = new BrowserClient(server.url);
-    const { challenge } = await passwordStep(attacker, 'changer2fa', 'changer2fa-Pass-1234');
+    const { challenge } = await passwordStep(attacker, 'changer2fa', 'af2regnahc-Pass-1234');
     const owner = new BrowserClient(server.url);
-    const own = await passwordStep(owner, 'changer2fa', 'changer2fa-Pass-1234');
+    const own = await passwordStep(owner, 'changer2fa', 'af2regnahc-Pass-1234');
     expect((await submitCode(owner, own.challenge, 'totp', codeNow(server, secret))).status).toBe(
       302,
     );
     server.clock.advance(30_000);
     await owner.get('/account');
     await owner.postForm('/account/password', {
-      current_password: 'changer2fa-Pass-1234',
-      new_password: 'changed-Pass-999',
-      confirm_password: 'changed-Pass-999',
+      current_password: 'af2regnahc-Pass-1234',
+      new_password: 'degnahc-Pass-999',
+      confirm_password: 'degnahc-Pass-999',
     });
     expect((await submitCode(attacker, challenge, 'totp', codeNow(server, secret))).status).toBe(
       400,
@@ -211,7 +211,7 @@ describe.each(STORES)(SUITE, (store) => {
     await writeSettings(db(), { applicationPasswordsDisabledRoles: ['contributor'] });
     try {
       const browser = new BrowserClient(server.url);
-      await browser.signIn('contrib', 'contrib-Pass-1234');
+      await browser.signIn('contrib', 'birtnoc-Pass-1234');
       await browser.get('/account');
       expect(
         (await browser.postForm('/account/application-passwords', { name: 'nope' })).status,

@@ -113,7 +113,7 @@ describe.each(STORES)('scopes, SPEC §5 ($name)', (store) => {
     ).toEqual({ id: 1 });
     for (const [method, path, body] of [
       ['POST', '/wp/v2/users/me', { email: 'new@example.com' }],
-      ['POST', '/wp/v2/users/me', { password: 'new-Pass-1234' }],
+      ['POST', '/wp/v2/users/me', { password: 'wen-Pass-1234' }],
       ['GET', '/wp/v2/users', undefined],
       ['GET', '/wp/v2/users/me/application-passwords', undefined],
       ['POST', '/wp/v2/users/me/application-passwords', { name: 'escalate' }],

@@ -44,7 +44,7 @@ describe.each(STORES)('TOTP seeds at rest, SPEC §6.3 ($name)', (store) => {
       .set({ email_verified_at: server.clock.now })
       .where('id', '=', user.id)
       .execute();
-    const page = await new BrowserClient(server.url).signIn('otherkey', 'otherkey-Pass-1234');
+    const page = await new BrowserClient(server.url).signIn('otherkey', 'yekrehto-Pass-1234');
     expect(page.status).toBe(200);
     expect(page.text_).toContain('Code from the email we sent');
     expect(page.text_).not.toContain('data-switch="totp"');

@@ -472,7 +472,7 @@ describe.each(STORES)('page /admin/settings, SPEC §1, §6.1, §6.2 ($name)', (s
 
     await server.createUser('pageed', 'editor');
     const editor = new BrowserClient(server.url);
-    await editor.signIn('pageed', 'pageed-Pass-1234');
+    await editor.signIn('pageed', 'deegap-Pass-1234');
     expect((await editor.get('/admin/settings')).status).toBe(403);
     await editor.get('/account');
     expect((await editor.postForm('/admin/settings', form({ title: 'Pwned' }))).status).toBe(403);

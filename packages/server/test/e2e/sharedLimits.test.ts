@@ -51,7 +51,7 @@ describe.skipIf(!redisUrl)(title, () => {
     for (let i = 0; i < 5; i++)
       expect((await onA.postForm('/login', { log: 'shared', pwd: 'wrong' })).status).toBe(200);
     const onB = new BrowserClient(b.url);
-    const blocked = await onB.signIn('shared', 'shared-Pass-1234');
+    const blocked = await onB.signIn('shared', 'derahs-Pass-1234');
     expect(blocked.status).toBe(429);
   });
 });

@@ -3,7 +3,12 @@ import { findUserByLoginOrEmail, type User } from '../../src/accounts/index.js';
 import { writeSettings } from '../../src/settings/index.js';
 import { api, basic, makeApplicationPassword } from '../helpers/appPasswords.js';
 import { BrowserClient } from '../helpers/browserClient.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ADMIN_PASSWORD,
+  startTestServer,
+  type TestServer,
+  testPassword,
+} from '../helpers/server.js';
 import { startSmtpServer, textPart } from '../helpers/smtp.js';
 import { STORES } from '../helpers/stores.js';
 import { codeNow, enableTotp, passwordStep, submitCode } from '../helpers/twoFactor.js';
@@ -24,7 +29,7 @@ describe.each(STORES)('two-factor sign-in, SPEC §6.2, §6.3, §6.4 ($name)', (s
   const mfaUser = async (login: string) => {
     const user = await server.createUser(login, 'author');
     const secret = await enableTotp(server, user);
-    return { user, secret, password: `${login}-Pass-1234` };
+    return { user, secret, password: testPassword(login) };
   };
   /** Clears a user's failure count so one test's wait does not spill into the next. */
   const forgive = (user: User) => tf().recordSuccess(user);
@@ -268,7 +273,7 @@ describe.each(STORES)('two-factor sign-in, SPEC §6.2, §6.3, §6.4 ($name)', (s
     // Seconds later, not a minute: the sign-in page still sends its code at once.
     server.clock.advance(5_000);
     const browser = new BrowserClient(server.url);
-    const { challenge, response } = await passwordStep(browser, 'freshmail', 'freshmail-Pass-1234');
+    const { challenge, response } = await passwordStep(browser, 'freshmail', 'liamhserf-Pass-1234');
     expect(response.text_).toContain('Code from the email we sent');
     expect(response.text_).not.toContain('Use the code sent earlier');
     await smtp.waitFor(before + 2);
@@ -293,7 +298,7 @@ describe.each(STORES)('two-factor sign-in, SPEC §6.2, §6.3, §6.4 ($name)', (s
       .set({ totp_secret: null })
       .where('user_id', '=', user.id)
       .execute();
-    const response = await new BrowserClient(server.url).signIn('stranded', 'stranded-Pass-1234');
+    const response = await new BrowserClient(server.url).signIn('stranded', 'dednarts-Pass-1234');
     expect(response.status).toBe(403);
     expect(response.text_).toContain(
       'Two-factor authentication is required for this account but no method is available. Contact an administrator.',
@@ -416,7 +421,7 @@ describe.each(STORES)('managing factors over REST, SPEC §6.3, §6.4 ($name)', (
 
   it('sets up TOTP (pending until a correct code), with WordPress-style access rules', async () => {
     const user = await server.createUser('restful', 'author');
-    const { call } = await signedIn('restful', 'restful-Pass-1234');
+    const { call } = await signedIn('restful', 'luftser-Pass-1234');
     const status = await call('GET', 'me/two-factor');
     expect(status.json).toEqual({
       enabled: [],
@@ -454,7 +459,7 @@ describe.each(STORES)('managing factors over REST, SPEC §6.3, §6.4 ($name)', (
   it('refuses signed-out callers, other users, application passwords, and stale sessions', async () => {
     const other = await server.createUser('bystander', 'author');
     await server.createUser('caller', 'editor');
-    const { call } = await signedIn('caller', 'caller-Pass-1234');
+    const { call } = await signedIn('caller', 'rellac-Pass-1234');
     expect((await api(server, 'GET', '/latchkey/v1/users/me/two-factor')).json.code).toBe(
       'rest_not_logged_in',
     );
@@ -483,7 +488,7 @@ describe.each(STORES)('managing factors over REST, SPEC §6.3, §6.4 ($name)', (
 
   it('recovery codes need another method (409); disabling a factor ends the other sessions', async () => {
     const user = await server.createUser('single', 'author');
-    const { call } = await signedIn('single', 'single-Pass-1234');
+    const { call } = await signedIn('single', 'elgnis-Pass-1234');
     const refused = await call('POST', 'me/two-factor/backup-codes');
     expect(refused.status).toBe(409);
     expect(refused.json.code).toBe('latchkey_backup_codes_need_provider');
@@ -491,7 +496,7 @@ describe.each(STORES)('managing factors over REST, SPEC §6.3, §6.4 ($name)', (
     expect(secret).toBeTruthy();
     await call('POST', 'me/two-factor/backup-codes');
     const elsewhere = new BrowserClient(server.url);
-    const { challenge } = await passwordStep(elsewhere, 'single', 'single-Pass-1234');
+    const { challenge } = await passwordStep(elsewhere, 'single', 'elgnis-Pass-1234');
     expect((await submitCode(elsewhere, challenge, 'totp', codeNow(server, secret))).status).toBe(
       302,
     );
@@ -507,7 +512,7 @@ describe.each(STORES)('managing factors over REST, SPEC §6.3, §6.4 ($name)', (
     try {
       await server.createUser('newcomer', 'contributor');
       const browser = new BrowserClient(server.url);
-      const signIn = await browser.signIn('newcomer', 'newcomer-Pass-1234');
+      const signIn = await browser.signIn('newcomer', 'remocwen-Pass-1234');
       expect(signIn.headers.get('location')).toBe('/account/two-factor');
       const account = await browser.get('/account');
       expect(account.status).toBe(302);

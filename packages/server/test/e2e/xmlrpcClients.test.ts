@@ -143,7 +143,7 @@ describe.each(STORES)('XML-RPC with real clients, SPEC §8 ($name)', (store) => 
       });
 
       it("a two-factor user's account password is refused while the AP works", async () => {
-        const refused = await client.call('wp.getUsersBlogs', ['writer', 'writer-Pass-1234']);
+        const refused = await client.call('wp.getUsersBlogs', ['writer', 'retirw-Pass-1234']);
         expect(refused).toEqual({ fault: 403, string: 'Incorrect username or password.' });
         const ok = await client.call('wp.getUsersBlogs', ['writer', writerAp.password]);
         expect(ok.value[0].isAdmin).toBe(false);

@@ -899,8 +899,8 @@ describe.each(STORES)('XML-RPC methods real clients call, SPEC §8 ($name)', (st
       const before = (await findUserById(db(), author.id))!;
       const refused = await library('writer', authorAp.password, [
         { method: 'wp.editProfile', args: [{ email: 'thief@example.com' }] },
-        { method: 'wp.editProfile', args: [{ display_name: 'x', password: 'New-Pass-1234' }] },
-        { method: 'wp.editProfile', args: [{ user_pass: 'New-Pass-1234' }] },
+        { method: 'wp.editProfile', args: [{ display_name: 'x', password: 'weN-Pass-1234' }] },
+        { method: 'wp.editProfile', args: [{ user_pass: 'weN-Pass-1234' }] },
         { method: 'wp.editProfile', args: [{ user_email: 'thief@example.com' }] },
       ]);
       expect(refused).toEqual([

@@ -462,7 +462,7 @@ describe.each(STORES)(SUITE, (store) => {
         '1',
       );
       await setUserDisabled(db(), gone, true);
-      for (const password of [goneAp.password, 'gone-Pass-1234'])
+      for (const password of [goneAp.password, 'enog-Pass-1234'])
         expect(await rpcFault(server, 'wp.getUsersBlogs', 'gone', password)).toEqual(
           BAD_CREDENTIALS,
         );

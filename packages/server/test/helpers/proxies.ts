@@ -7,10 +7,12 @@
  * skips with the reason in its title, unless REQUIRE_PROXIES=1 (CI sets it), when it fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { localized } from './deployDoc.js';
 import { freePort } from './server.js';
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
@@ -131,14 +133,24 @@ ${IDENTITY_HEADERS.map((h) => `    request_header -${h}`).join('\n')}
 `;
 }
 
-async function waitForPort(port: number, child: ChildProcess, log: () => string) {
+async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  log: () => string,
+  scheme: 'http' | 'https' = 'http',
+) {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`proxy exited: ${log()}`);
     const up = await new Promise<boolean>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/', method: 'GET' }, (res) => {
-        res.resume();
-        resolve(true);
-      });
+      const send = scheme === 'https' ? httpsRequest : httpRequest;
+      const options = { host: '127.0.0.1', port, path: '/', method: 'GET' };
+      const req = send(
+        scheme === 'https' ? { ...options, rejectUnauthorized: false } : options,
+        (res) => {
+          res.resume();
+          resolve(true);
+        },
+      );
       req.setTimeout(2000, () => req.destroy());
       req.on('error', () => resolve(false));
       req.end();
@@ -232,4 +244,87 @@ export function viaProxy(
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * nginx as the load balancer in front of several Latchkey nodes: docs/deploy.md's
+ * configuration itself (its `several-nodes-nginx` block), with the example's node addresses,
+ * listening port and certificate paths replaced, inside the few lines nginx needs to run
+ * unprivileged. The access log names every node tried per request, so a test can count the
+ * requests nginx passed to another node.
+ */
+export function loadBalancerConfig(
+  dir: string,
+  port: number,
+  latchkeyPorts: number[],
+  tlsDir: string,
+): string {
+  const [a, b, c] = latchkeyPorts;
+  if (latchkeyPorts.length !== 3 || !a || !b || !c)
+    throw new Error('the documented setup has three nodes');
+  const site = localized('several-nodes-nginx', [
+    ['10.0.0.11:8080', `127.0.0.1:${a}`],
+    ['10.0.0.12:8080', `127.0.0.1:${b}`],
+    ['10.0.0.13:8080', `127.0.0.1:${c}`],
+    ['listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`],
+    ['/etc/latchkey/tls', tlsDir],
+  ]);
+  const userLine = process.getuid?.() === 0 ? 'user root;' : '';
+  return `${userLine}
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 512; }
+http {
+  log_format tries '$status $request_method $upstream_addr $upstream_status';
+  access_log ${dir}/access.log tries;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+${site}
+}
+`;
+}
+
+/** Starts nginx balancing across `latchkeyPorts` on `port` over HTTPS (a certificate from `tlsDir`). */
+export async function startLoadBalancer(
+  port: number,
+  latchkeyPorts: number[],
+  tlsDir: string,
+): Promise<RunningProxy & { accessLog(): string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-lb-'));
+  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, d));
+  const conf = path.join(dir, 'nginx.conf');
+  writeFileSync(conf, loadBalancerConfig(dir, port, latchkeyPorts, tlsDir));
+  const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', conf], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`nginx -t failed: ${check.stderr}`);
+  const child = spawn(NGINX, ['-p', dir, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += String(d)));
+  child.stderr?.on('data', (d) => (output += String(d)));
+  await waitForPort(port, child, () => output.slice(-2000), 'https');
+  return {
+    kind: 'nginx',
+    port,
+    dir,
+    accessLog: () => {
+      try {
+        return readFileSync(path.join(dir, 'access.log'), 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -162,10 +162,15 @@ function registerVerifyRoute(app: FastifyInstance, ctx: AppContext): void {
       if (!transport || !(await readSettings(ctx.db)).applicationPasswordsEnabled)
         return deny(reply, request, original, service, 'unavailable');
       try {
-        const { user, record } = await authenticateApplicationPassword(ctx, basic, {
-          ip: original.clientIp,
-          userAgent,
-        });
+        const { user, record } = await authenticateApplicationPassword(
+          ctx,
+          basic,
+          {
+            ip: original.clientIp,
+            userAgent,
+          },
+          'forward_auth',
+        );
         credential = `app_password:${record.uuid}`;
         principal = { via: 'app_password', user: effectiveUser(user, record), record };
       } catch (error) {
@@ -183,7 +188,8 @@ function registerVerifyRoute(app: FastifyInstance, ctx: AppContext): void {
       }
     } else if (service.browser) {
       const signedIn = await sessionOf(ctx, request);
-      if (signedIn) {
+      // A session limited to enrolment or to a password change reaches no other service.
+      if (signedIn && !signedIn.session.enrolmentOnly && !signedIn.session.passwordChangeOnly) {
         credential = 'session';
         principal = {
           via: 'session',

@@ -63,6 +63,11 @@ export async function requireSignedIn(
     path === '/account/two-factor' ||
     path.startsWith('/account/two-factor/') ||
     path === '/login/reauth';
+  // SPEC §6.5: a single-use password must be replaced before anything else (then enrolment).
+  if (signedIn.session.passwordChangeOnly && path !== '/account/password') {
+    await reply.redirect('/account/password', 302);
+    return undefined;
+  }
   if (signedIn.session.enrolmentOnly && !enrolmentPage) {
     await reply.redirect('/account/two-factor', 302);
     return undefined;

@@ -59,8 +59,10 @@ export async function resolveRestAuth(
   const nonce = typeof header === 'string' ? header : nonceParam;
   if (nonce === undefined || nonce === '') return { user: undefined, via: 'none' };
   if (!csrfTokenMatches(csrfTokenForSession(ctx.keys, signedIn.session.id), nonce)) {
+    ctx.metrics.auth.inc({ via: 'session', outcome: 'wrong' });
     throw new HttpError(403, 'rest_cookie_invalid_nonce', 'Cookie check failed');
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') assertSameOrigin(ctx, request);
+  ctx.metrics.auth.inc({ via: 'session', outcome: 'ok' });
   return { user: signedIn.user, via: 'cookie', session: signedIn.session };
 }

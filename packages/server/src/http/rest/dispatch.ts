@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { restRouteOf } from '../../metrics.js';
 import { csrfTokenForSession } from '../../sessions/index.js';
 import { forbiddenScopeMessage, scopeAllows } from '../../scopes/index.js';
 import type { AppContext } from '../../context.js';
@@ -147,6 +148,7 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
           'No route was found matching the URL and request method.',
         );
       const { route, params } = matched;
+      restRouteOf.set(request, `/wp-json${route.path}`);
       const base = { ctx, raw: request, auth };
       allowFor = () => allowedMethods(route, base, params);
       const method = effectiveMethod(request, query);
@@ -174,6 +176,14 @@ export function createRestDispatcher(ctx: AppContext, registry: RestRegistry) {
           scope: auth.appPassword.scope,
           required_scope: tier,
         });
+      }
+      // A single-use password not yet replaced (§6.5): REST answers nothing until it is.
+      if (auth.session?.passwordChangeOnly) {
+        throw new HttpError(
+          403,
+          'latchkey_password_change_required',
+          'Choose a new password first: the one you signed in with works only once.',
+        );
       }
       // Required two-factor not yet enrolled: only the enrolment routes answer.
       if (auth.session?.enrolmentOnly && !route.path.includes('/two-factor')) {

@@ -1,3 +1,5 @@
+import { noticeDeps, sendSecurityNotice } from '../../notices/index.js';
+import { sessionCookieHeader } from '../browserAuth.js';
 import { can, findUserById, INTERACTIVE_ONLY, type User } from '../../accounts/index.js';
 import { endAllSessions } from '../../sessions/index.js';
 import { STEP_UP_WINDOW_MS, isProviderId, type ProviderId } from '../../two-factor/index.js';
@@ -91,8 +93,11 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
 
   /** After enabling: a session limited to enrolment becomes a full one. */
   const enabled = async (req: RestRequest, user: User, provider: ProviderId) => {
-    await afterTwoFactorEnabled(ctx, actor(req), user, provider);
-    return status(user);
+    const token = await afterTwoFactorEnabled(ctx, actor(req), user, provider);
+    const result = await status(user);
+    if (!token || !req.auth.session) return result;
+    const cookie = sessionCookieHeader(ctx, req.raw, token, req.auth.session.remember);
+    return { ...result, headers: { 'set-cookie': cookie } };
   };
   /** After disabling: the user's other sessions end (whoever held them must sign in again). */
   const disabled = async (req: RestRequest, user: User, provider: ProviderId) => {
@@ -127,6 +132,12 @@ export function registerTwoFactorRoutes(ctx: AppContext, registry: RestRegistry)
         await tf.reset(user);
         const ended = await endAllSessions(ctx.db, user.id);
         await auditTwoFactor(ctx, actor(req), 'two_factor.reset', user, { sessions_ended: ended });
+        sendSecurityNotice(
+          noticeDeps(ctx),
+          user,
+          { kind: 'factor_removed', method: 'Every method (a reset)', byAdministrator: true },
+          actor(req),
+        );
         return status(user);
       },
     }),

@@ -15,7 +15,7 @@ export interface AccountMailBase {
   time: Date;
 }
 
-interface MailParts {
+export interface MailParts {
   subject: string;
   /** Paragraphs before the details table. */
   intro: string[];
@@ -36,7 +36,7 @@ function absoluteUrl(name: string, value: string): void {
     throw new TypeError(`account mail: ${name} must be an absolute http(s) URL`);
 }
 
-function accountMail(base: AccountMailBase, parts: MailParts): MailContent {
+export function accountMail(base: AccountMailBase, parts: MailParts): MailContent {
   absoluteUrl('siteUrl', base.siteUrl);
   if (parts.action) absoluteUrl('action url', parts.action.url);
   const siteName = singleLine(base.siteName, 100) || base.siteUrl;
@@ -79,7 +79,7 @@ ${paragraphs(parts.after)}
   return { subject, text, html: htmlDocument(subject, body) };
 }
 
-const siteOf = (base: AccountMailBase) => singleLine(base.siteName, 100) || base.siteUrl;
+export const siteOf = (base: AccountMailBase) => singleLine(base.siteName, 100) || base.siteUrl;
 
 /** The lost-password link (also what an administrator's "Send password reset link" sends). */
 export function passwordResetMail(base: AccountMailBase & { url: string }): MailContent {

@@ -13,3 +13,4 @@ export {
   registrationMail,
   type AccountMailBase,
 } from './accountLinkMails.js';
+export { securityNoticeMail, type SecurityNotice } from './securityNotices.js';

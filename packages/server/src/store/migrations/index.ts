@@ -10,6 +10,7 @@ import * as m0008 from './0008_content_ids.js';
 import * as m0009 from './0009_wordpress_import.js';
 import * as m0010 from './0010_account_links.js';
 import * as m0011 from './0011_services.js';
+import * as m0012 from './0012_sessions_and_passwords.js';
 
 export interface MigrationContext {
   /** Auto-incrementing integer key: `integer … autoincrement` on SQLite, `serial` on PostgreSQL. */
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0009_wordpress_import': m0009,
   '0010_account_links': m0010,
   '0011_services': m0011,
+  '0012_sessions_and_passwords': m0012,
 };
 
 /** One set of migrations for both dialects; the context carries the few type differences. */

@@ -1,3 +1,5 @@
+import { clientIp } from '../../clientAddress.js';
+import { noticeDeps, sendSecurityNotice } from '../../../notices/index.js';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../../../accounts/index.js';
 import { endAllSessions } from '../../../sessions/index.js';
@@ -38,6 +40,12 @@ export function registerTwoFactorReset(app: FastifyInstance, ctx: AppContext): v
         providers: before.enabled,
         sessions_ended: ended,
       });
+      sendSecurityNotice(
+        noticeDeps(ctx),
+        target,
+        { kind: 'factor_removed', method: 'Every method (a reset)', byAdministrator: true },
+        { ip: clientIp(request) },
+      );
       return reply.redirect(`/admin/users/${target.id}?done=two_factor_reset`, 303);
     },
   );

@@ -86,6 +86,8 @@ export function registerPasswordSignIn(app: FastifyInstance, ctx: AppContext): v
       now: ctx.now(),
     });
     ctx.metrics.signIns.inc({ outcome: result.ok ? 'success' : result.reason });
+    if (!result.ok && result.reason === 'throttled')
+      ctx.metrics.rateLimitRefusals.inc({ limit: 'sign_in' });
     if (!result.ok) {
       if (result.reason === 'throttled') {
         const s = result.retryAfterSeconds;

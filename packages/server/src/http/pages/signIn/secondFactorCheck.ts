@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../../accounts/index.js';
-import { markReauthenticated } from '../../../sessions/index.js';
+import { reauthenticateSession } from '../../../sessions/index.js';
 import type { FailureOutcome, LoginChallenge, ProviderId } from '../../../two-factor/index.js';
-import type { SignedIn } from '../../browserAuth.js';
+import { setSessionCookie, type SignedIn } from '../../browserAuth.js';
 import { clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
@@ -35,6 +35,8 @@ export async function checkSecondFactor(
   const { provider, code, assertion } = step.answer;
   const attempt = await ctx.twoFactor.beginAttempt(user);
   if (!attempt.ok) {
+    ctx.metrics.secondFactor.inc({ provider, outcome: 'limited' });
+    ctx.metrics.rateLimitRefusals.inc({ limit: 'second_factor' });
     const wait = attempt.retryAfterSeconds;
     reply.header('retry-after', String(wait));
     return page(provider, { status: 429, waitSeconds: wait });
@@ -52,6 +54,7 @@ export async function checkSecondFactor(
   } finally {
     await ctx.twoFactor.endAttempt(user);
   }
+  ctx.metrics.secondFactor.inc({ provider, outcome: ok ? 'ok' : 'wrong' });
   if (!ok && outcome) return afterWrongAnswer(ctx, request, reply, step, outcome);
   if (!(await ctx.twoFactor.consumeChallenge(challenge))) {
     return signInEndedPage(
@@ -68,7 +71,14 @@ export async function checkSecondFactor(
     purpose: challenge.purpose,
   });
   if (challenge.purpose === 'reauth' && signedIn) {
-    await markReauthenticated(ctx.db, signedIn.session.id, ctx.now(), provider);
+    const token = await reauthenticateSession(
+      ctx.db,
+      ctx.keys,
+      signedIn.session.id,
+      ctx.now(),
+      provider,
+    );
+    setSessionCookie(ctx, request, reply, token, signedIn.session.remember);
     return reply.redirect(challenge.redirectTo || '/account', 303);
   }
   return completeSignIn(ctx, request, reply, user, {

@@ -1,19 +1,20 @@
+import {
+  deviceFamily,
+  isKnownDevice,
+  noticeDeps,
+  sendSecurityNotice,
+} from '../../../notices/index.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../../accounts/index.js';
 import { readSettings } from '../../../settings/index.js';
-import {
-  REMEMBERED_SESSION_TTL_MS,
-  SESSION_COOKIE,
-  markReauthenticated,
-  openSession,
-} from '../../../sessions/index.js';
+import { openSession, reauthenticateSession } from '../../../sessions/index.js';
 import {
   availableProviders,
   primaryProvider,
   usesTwoFactor,
   type ProviderId,
 } from '../../../two-factor/index.js';
-import { isSecureRequest, type SignedIn } from '../../browserAuth.js';
+import { setSessionCookie, type SignedIn } from '../../browserAuth.js';
 import { clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
@@ -32,6 +33,9 @@ export interface PasswordStep {
   signedIn?: SignedIn;
 }
 
+/** Where a password-change-only session is kept until the password is replaced. */
+export const PASSWORD_CHANGE_PAGE = '/account/password';
+
 /** Starts a session (the sign-in is complete) and sends the browser on. */
 export async function completeSignIn(
   ctx: AppContext,
@@ -45,24 +49,32 @@ export async function completeSignIn(
     enrolmentOnly?: boolean;
   },
 ): Promise<FastifyReply> {
+  // SPEC §6.5: a single-use password (the first administrator's) gets a session that may only
+  // replace it; a required enrolment comes after that.
+  const passwordChangeOnly = user.passwordMustChange;
+  const ip = clientIp(request);
+  const userAgent = formText(request.headers['user-agent']);
+  // Read before this sign-in is recorded: is it from a device and address seen lately?
+  const known = await isKnownDevice(ctx.db, user.id, ip, userAgent, ctx.now());
   const { token } = await openSession(ctx, {
     user,
-    ip: clientIp(request),
-    userAgent: formText(request.headers['user-agent']),
+    ip,
+    userAgent,
     remember: options.remember,
     secondFactor: options.secondFactor ?? null,
     enrolmentOnly: options.enrolmentOnly ?? false,
+    passwordChangeOnly,
     now: ctx.now(),
   });
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: isSecureRequest(ctx, request),
-    ...(ctx.config.cookieDomain ? { domain: ctx.config.cookieDomain } : {}),
-    // Without remember-me the cookie lives for the browser session only.
-    ...(options.remember ? { maxAge: REMEMBERED_SESSION_TTL_MS / 1000 } : {}),
-  });
+  setSessionCookie(ctx, request, reply, token, options.remember);
+  if (!known)
+    sendSecurityNotice(
+      noticeDeps(ctx),
+      user,
+      { kind: 'new_device', device: deviceFamily(userAgent) },
+      { ip },
+    );
+  if (passwordChangeOnly) return reply.redirect(PASSWORD_CHANGE_PAGE, 302);
   return reply.redirect(
     options.enrolmentOnly ? '/account/two-factor' : afterSignIn(options.redirectTo || '/account'),
     302,
@@ -83,7 +95,13 @@ export async function afterPasswordStep(
   const facts = await ctx.twoFactor.facts(user);
   if (!usesTwoFactor(facts)) {
     if (step.purpose === 'reauth' && step.signedIn) {
-      await markReauthenticated(ctx.db, step.signedIn.session.id, ctx.now());
+      const token = await reauthenticateSession(
+        ctx.db,
+        ctx.keys,
+        step.signedIn.session.id,
+        ctx.now(),
+      );
+      setSessionCookie(ctx, request, reply, token, step.signedIn.session.remember);
       return reply.redirect(step.redirectTo || '/account', 303);
     }
     const settings = await readSettings(ctx.db);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SignedIn } from '../../browserAuth.js';
+import { setSessionCookie, type SignedIn } from '../../browserAuth.js';
 import { clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
@@ -39,7 +39,13 @@ export function registerEmailCodeSetup(app: FastifyInstance, ctx: AppContext): v
       const r = twoFactorRefusal(reply, error);
       return emailCodePage(ctx, request, reply, signedIn, r.flash, r.status);
     }
-    await afterTwoFactorEnabled(ctx, changeActor(request, signedIn), signedIn.user, 'email');
+    const token = await afterTwoFactorEnabled(
+      ctx,
+      changeActor(request, signedIn),
+      signedIn.user,
+      'email',
+    );
+    if (token) setSessionCookie(ctx, request, reply, token, signedIn.session.remember);
     return reply.redirect(
       `${TWO_FACTOR_PAGE}?done=${enabledNotice(signedIn, 'email_enabled')}`,
       303,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SignedIn } from '../../browserAuth.js';
+import { setSessionCookie, type SignedIn } from '../../browserAuth.js';
 import type { AppContext } from '../../../context.js';
 import { html, raw } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
@@ -34,7 +34,13 @@ export function registerTotpSetup(app: FastifyInstance, ctx: AppContext): void {
         ? totpSetupPage(ctx, request, reply, signedIn, pending, r.flash, r.status)
         : showTwoFactorPage(ctx, request, reply, signedIn, r.flash, r.status);
     }
-    await afterTwoFactorEnabled(ctx, changeActor(request, signedIn), signedIn.user, 'totp');
+    const token = await afterTwoFactorEnabled(
+      ctx,
+      changeActor(request, signedIn),
+      signedIn.user,
+      'totp',
+    );
+    if (token) setSessionCookie(ctx, request, reply, token, signedIn.session.remember);
     return reply.redirect(
       `${TWO_FACTOR_PAGE}?done=${enabledNotice(signedIn, 'totp_enabled')}`,
       303,

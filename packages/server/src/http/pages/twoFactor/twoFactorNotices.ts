@@ -4,6 +4,8 @@ import type { SignedIn } from '../../browserAuth.js';
 export const TWO_FACTOR_NOTICES = {
   totp_enabled: 'Authenticator app enabled.',
   enrolled: 'Two-factor authentication is set up: you can now use your account.',
+  password_set:
+    'Your new password is set. Next, protect the account with a second factor: set one up below.',
   email_enabled: 'Email codes enabled. Your email address is verified.',
   key_added: 'Security key added.',
   primary: 'Primary method saved.',
