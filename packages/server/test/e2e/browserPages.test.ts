@@ -546,6 +546,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       await expect(other.locator('main p.error').innerText()).resolves.toContain(
         'no method is available',
       );
+      await expect(other.locator('#sign-in-again').getAttribute('href')).resolves.toBe('/login');
       await expectClean(other, 'second-factor-none-available');
     });
 
@@ -580,6 +581,8 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
         'You can try again now.',
       );
       await expect(page.locator('#verify-code').isDisabled()).resolves.toBe(false);
+      // Once over, the note no longer reads as an error.
+      await expect(page.locator('#two-factor-wait').getAttribute('class')).resolves.toBe('notice');
       await page.clock.resume();
       await expectClean(page, 'second-factor-address-limited');
     });

@@ -121,7 +121,11 @@ function setPasswordForm(csrf: string, view: SetPasswordView, error?: FieldError
         >`
             : ''
         }
-        <p class="muted">Every session of this account will be signed out. If the account uses two-factor authentication, the second factor is still asked at the next sign-in.</p>
+        ${
+          reset
+            ? html`<p class="muted">Every session of this account will be signed out. If the account uses two-factor authentication, the second factor is still asked at the next sign-in.</p>`
+            : html`<p class="muted">Then sign in with the username <strong>${view.login}</strong> and this password.</p>`
+        }
         <button type="submit" id="set-password">${reset ? 'Reset password' : 'Set password'}</button>
       </form>`;
 }
