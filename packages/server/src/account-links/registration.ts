@@ -29,7 +29,8 @@ export function registrationRole(settings: Pick<SiteSettings, 'defaultRole'>): R
   return isRole(role) && role !== 'administrator' ? role : 'subscriber';
 }
 
-export type RegistrationResult = { ok: true } | { ok: false; problem: string };
+export type RegistrationResult =
+  { ok: true } | { ok: false; problem: string; field: 'user_login' | 'user_email' };
 
 /**
  * `/register` (SPEC §12). Only the form of the login and address is judged here, which says
@@ -48,11 +49,12 @@ export async function registerAccount(
   if (!isValidLogin(login))
     return {
       ok: false,
+      field: 'user_login',
       problem:
         'Sorry, that username is not allowed: use letters, digits, spaces and _ . - @ (at most 60).',
     };
   if (!isValidEmail(email))
-    return { ok: false, problem: 'Sorry, that email address is not valid.' };
+    return { ok: false, field: 'user_email', problem: 'Sorry, that email address is not valid.' };
   const drawn = drawLinkToken(deps.key);
   const role = registrationRole(settings);
   inBackground(deps, 'registering an account', async () => {

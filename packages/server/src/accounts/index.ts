@@ -28,7 +28,7 @@ export {
   UNUSABLE_PASSWORD_HASH,
 } from './passwordHash.js';
 export { isLegacyAccountHash } from './legacyPasswordHash.js';
-export { AccountError } from './errors.js';
+export { AccountError, type AccountErrorCode } from './errors.js';
 export {
   changesAccountCredentials,
   INTERACTIVE_ONLY,

@@ -161,6 +161,7 @@ export const SITE_JS = `
       clearInterval(timer);
       var note = holder.closest('p') || holder;
       note.textContent = 'You can try again now.';
+      if (note.classList.contains('error')) { note.classList.remove('error'); note.classList.add('notice'); }
       hold(false);
       var field = form && form.querySelector('input[type=text]');
       if (field) field.focus();

@@ -224,6 +224,33 @@ describe.each(STORES)(SUITE, (store) => {
     ).toEqual({ id: target.id });
     const page = await admin.get(`/admin/users/${target.id}`);
     expect(page.text_).toContain('made by admin');
+    // One revoke: the browser lands at the section, whose notice names the password (from the
+    // revoke's audit record, as on /account), with no banner at the top.
+    const second = passwordOnPage(
+      (
+        await admin.postForm(`/admin/users/${target.id}/application-passwords`, {
+          name: 'Lab tablet',
+        })
+      ).text_,
+    )!;
+    const listed = await admin.get(`/admin/users/${target.id}`);
+    const row = listed.text_.split('<tr').find((r) => r.includes('Lab tablet')) ?? '';
+    const uuid = /data-uuid="([0-9a-f-]{36})"/.exec(row)?.[1];
+    expect(uuid).toBeDefined();
+    const revoked = await admin.postForm(
+      `/admin/users/${target.id}/application-passwords/${uuid}/revoke`,
+      {},
+    );
+    const location = revoked.headers.get('location')!;
+    expect(location).toMatch(/#application-passwords$/);
+    const after = await admin.get(location);
+    expect(/id="application-passwords-notice">([^<]*)</.exec(after.text_)?.[1]).toBe(
+      'Application password “Lab tablet” revoked.',
+    );
+    expect(after.text_).not.toMatch(/<p class="notice" role="status">/);
+    expect(
+      (await api(server, 'GET', '/wp/v2/users/me', { auth: basic('managed', second) })).status,
+    ).toBe(401);
     await admin.postForm(`/admin/users/${target.id}/application-passwords/revoke-all`, {
       confirm: 'yes',
     });

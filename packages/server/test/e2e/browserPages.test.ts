@@ -19,6 +19,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addService, parseNewService } from '../../src/services/index.js';
 import { writeSettings } from '../../src/settings/index.js';
+import { ADDRESS_FAILURES_PER_WINDOW } from '../../src/rate-limit/policies.js';
 import { saveTwoFactorState } from '../../src/two-factor/state.js';
 import { listApplicationPasswords } from '../../src/app-passwords/index.js';
 import { makeApplicationPassword } from '../helpers/appPasswords.js';
@@ -97,7 +98,10 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    server = await startTestServer({ store: sqlite, config: { smtpUrl: smtp.url } });
+    server = await startTestServer({
+      store: sqlite,
+      config: { smtpUrl: smtp.url, trustProxy: '127.0.0.1/32' },
+    });
     await writeSettings(server.latchkey.store.db, { usersCanRegister: true });
     browser = await launchChromium();
   });
@@ -202,7 +206,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
   describe('signed in', () => {
     let page: Page;
     beforeAll(async () => {
-      const user = await server.createUser('robin', 'author', 'robin-Pass-1234');
+      const user = await server.createUser('robin', 'author', 'nibor-Pass-1234');
       await makeApplicationPassword(server, user.id, 'Desktop editor with a rather long name');
       await makeApplicationPassword(server, user.id, 'Backup script', {
         expires: Date.UTC(2027, 6, 1),
@@ -214,7 +218,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
         server.clock.now,
       );
       page = await device();
-      await signIn(page, 'robin', 'robin-Pass-1234');
+      await signIn(page, 'robin', 'nibor-Pass-1234');
     });
 
     it('account page: sections, browsers and events in words, the expiry as picked', async () => {
@@ -248,7 +252,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
         '8 to 1024 characters',
       );
       const form = page.locator('#password-form');
-      await form.locator('[name=current_password]').fill('robin-Pass-1234');
+      await form.locator('[name=current_password]').fill('nibor-Pass-1234');
       await form.locator('[name=new_password]').fill('another-Pass-5678');
       await form.locator('[name=confirm_password]').fill('another-Pass-9999');
       await clickToLoad(page, '#password-form button[type=submit]');
@@ -341,7 +345,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
 
   describe('the confirmation steps work without JavaScript', () => {
     it('revoke: the row leads to a step naming the password, which revokes it', async () => {
-      const user = await server.createUser('nojs', 'editor', 'nojs-Pass-1234');
+      const user = await server.createUser('nojs', 'editor', 'sjon-Pass-1234');
       const doomed = await makeApplicationPassword(server, user.id, 'Old laptop');
       const context = await browser.newContext({
         baseURL: server.url,
@@ -350,7 +354,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       });
       contexts.push(context);
       const page = await context.newPage();
-      await signIn(page, 'nojs', 'nojs-Pass-1234');
+      await signIn(page, 'nojs', 'sjon-Pass-1234');
       await page.goto('/account');
       await clickToLoad(page, `tr[data-uuid="${doomed.uuid}"] [data-revoke]`);
       await expect(page.locator('h1').innerText()).resolves.toBe('Revoke “Old laptop”?');
@@ -369,7 +373,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
     let page: Page;
     let secret: string;
     beforeAll(async () => {
-      const user = await server.createUser('tess', 'editor', 'tess-Pass-1234');
+      const user = await server.createUser('tess', 'editor', 'sset-Pass-1234');
       secret = await enableTotp(server, user);
       await server.latchkey.ctx.twoFactor.regenerateBackupCodes(user);
       await server.latchkey.store.db
@@ -385,7 +389,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
     });
 
     it('authenticator code, email code, recovery code', async () => {
-      await signIn(page, 'tess', 'tess-Pass-1234');
+      await signIn(page, 'tess', 'sset-Pass-1234');
       await expect(page.locator('header .step').innerText()).resolves.toBe('Signing in as tess');
       await expectClean(page, 'second-factor-totp');
       await clickToLoad(page, '[data-switch=email]');
@@ -399,7 +403,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       // Paused, the page's time moves only when the test says so, whatever the machine's speed.
       // Paused, the page's time moves only when the test says so, whatever the machine's speed.
       await page.clock.install();
-      await signIn(page, 'tess', 'tess-Pass-1234');
+      await signIn(page, 'tess', 'sset-Pass-1234');
       await page.locator('#authcode').fill('000000');
       await page.clock.pauseAt(Date.now() + 60_000);
       await clickToLoad(page, '#verify-code');
@@ -464,6 +468,123 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       await expectClean(page, 'admin-settings');
       await page.goto('/admin/services');
       await expectClean(page, 'admin-services');
+    });
+  });
+  describe('the pages reached from mail, limits and ended steps', () => {
+    let admin: Page;
+    beforeAll(async () => {
+      admin = await device();
+      await signIn(admin, 'admin', ADMIN_PASSWORD);
+    });
+
+    it('the add-user refusal beside its field, then the invitation page from the mailed link', async () => {
+      await admin.goto('/admin/users');
+      await admin.locator('#new-user-login').fill('tess');
+      await admin.locator('#new-user-email').fill('new-tess@example.org');
+      await clickToLoad(admin, '#add-user-submit');
+      const login = admin.locator('#new-user-login');
+      await expect(login.getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(login.getAttribute('aria-describedby')).resolves.toBe(
+        'new-user-login-rule new-user-login-error',
+      );
+      await expect(admin.locator('#new-user-login-error').innerText()).resolves.toBe(
+        'Sorry, that username already exists!',
+      );
+      await expect(admin.evaluate(() => document.activeElement?.id)).resolves.toBe(
+        'new-user-login',
+      );
+      await expect(admin.locator('main p.error[role=alert]').count()).resolves.toBe(0);
+      await expectClean(admin, 'admin-add-user-refused');
+      await login.fill('ines');
+      await admin.locator('#new-user-email').fill('ines@example.org');
+      await clickToLoad(admin, '#add-user-submit');
+      const [mail] = await smtp.waitFor(1, mailTo('ines@example.org', 'You have been invited'));
+      const link = new URL(linkIn(mail!, '/login/reset-password'), server.url);
+      const invited = await device();
+      await invited.goto(link.pathname + link.search);
+      await expect(invited.locator('h1').innerText()).resolves.toBe('Set your password');
+      await expectClean(invited, 'invitation');
+    });
+
+    it('the email-confirmation page from the link mailed to the new address', async () => {
+      await admin.goto('/account');
+      await admin.locator('#profile-email').fill('admin-new@example.org');
+      await clickToLoad(admin, '#profile-form button[type=submit]');
+      const [mail] = await smtp.waitFor(1, mailTo('admin-new@example.org'));
+      const link = new URL(linkIn(mail!, '/account/email/confirm'), server.url);
+      await admin.goto(link.pathname + link.search);
+      await expectClean(admin, 'email-confirmation');
+    });
+
+    it('the sign-in again page, the reauth page, removing a service', async () => {
+      await admin.goto('/login/reauth');
+      await expectClean(admin, 'reauth');
+      await admin.goto('/admin/services/dash/remove');
+      await expectClean(admin, 'admin-service-remove-confirm');
+    });
+
+    it('a second-factor step that expired, and one with no method left (403)', async () => {
+      const page = await device();
+      await signIn(page, 'tess', 'sset-Pass-1234');
+      await page.locator('#two-factor-form input[name=challenge]').evaluate((e) => {
+        (e as HTMLInputElement).value = 'gone';
+      });
+      await page.locator('#authcode').fill('000000');
+      await clickToLoad(page, '#verify-code');
+      await expect(page.locator('main p.error').innerText()).resolves.toBe(
+        'Your sign-in expired. Please sign in again.',
+      );
+      await expectClean(page, 'second-factor-expired');
+      const user = await server.createUser('noah', 'author', 'haon-Pass-1234');
+      // Email codes on, but no verified address to send them to: nothing can be offered.
+      await saveTwoFactorState(server.latchkey.store.db, user.id, {
+        enabled: ['email'],
+        primary: 'email',
+      });
+      const other = await device();
+      await signIn(other, 'noah', 'haon-Pass-1234');
+      await expect(other.locator('main p.error').innerText()).resolves.toContain(
+        'no method is available',
+      );
+      await expect(other.locator('#sign-in-again').getAttribute('href')).resolves.toBe('/login');
+      await expectClean(other, 'second-factor-none-available');
+    });
+
+    it('too many failures from the address: the step again, the wait counting down beside Verify', async () => {
+      const ip = '203.0.113.7';
+      const context = await browser.newContext({
+        baseURL: server.url,
+        userAgent: CHROME_UA,
+        viewport: VIEWS[0],
+        bypassCSP: true,
+        extraHTTPHeaders: { 'x-forwarded-for': ip },
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      watchProblems(page, problems);
+      await page.clock.install();
+      await signIn(page, 'tess', 'sset-Pass-1234');
+      for (let i = 0; i < ADDRESS_FAILURES_PER_WINDOW; i++)
+        await server.latchkey.ctx.limiters.credentialFailures.recordFailure(ip);
+      await page.locator('#authcode').fill('000000');
+      await page.clock.pauseAt(Date.now() + 60_000);
+      await clickToLoad(page, '#verify-code');
+      await expect(page.locator('#two-factor-wait').innerText()).resolves.toMatch(
+        /^Too many failed attempts from your address\. You can try again in \d+ min( \d+ s)?\.$/,
+      );
+      const left = page.locator('#two-factor-wait-left');
+      const seconds = Number(await left.getAttribute('data-countdown'));
+      expect(seconds).toBeGreaterThan(0);
+      await expect(page.locator('#verify-code').isDisabled()).resolves.toBe(true);
+      await page.clock.runFor(seconds * 1_000);
+      await expect(page.locator('#two-factor-wait').innerText()).resolves.toBe(
+        'You can try again now.',
+      );
+      await expect(page.locator('#verify-code').isDisabled()).resolves.toBe(false);
+      // Once over, the note no longer reads as an error.
+      await expect(page.locator('#two-factor-wait').getAttribute('class')).resolves.toBe('notice');
+      await page.clock.resume();
+      await expectClean(page, 'second-factor-address-limited');
     });
   });
 });

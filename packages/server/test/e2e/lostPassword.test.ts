@@ -25,6 +25,8 @@ const ANSWER =
 const reasonOf = (page: string) => /id="link-refused" data-reason="([a-z]+)"/.exec(page)?.[1];
 const flashOf = (page: string) =>
   /<p class="(?:notice|error)" role="[a-z]+"[^>]*>([^<]*)</.exec(page)?.[1];
+const fieldErrorOf = (page: string, id: string) =>
+  new RegExp(`<p class="field-error" id="${id}-error">([^<]*)<`).exec(page)?.[1];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe.each(STORES)('lost password, SPEC §12 ($name)', (store) => {
@@ -153,7 +155,8 @@ describe.each(STORES)('lost password, SPEC §12 ($name)', (store) => {
       pass2: 'Brand-new-pass-2',
     });
     expect(mismatch.status).toBe(400);
-    expect(flashOf(mismatch.text_)).toBe('The two passwords do not match.');
+    // The refusal sits beside its field (fieldErrors.test.ts checks the markup).
+    expect(fieldErrorOf(mismatch.text_, 'pass2')).toBe('The two passwords do not match.');
     const short = await c.post(RESET, {
       key: keyOf(link),
       login: 'rita',
@@ -161,7 +164,7 @@ describe.each(STORES)('lost password, SPEC §12 ($name)', (store) => {
       pass2: 'short',
     });
     expect(short.status).toBe(400);
-    expect(flashOf(short.text_)).toBe('The password must be at least 8 characters.');
+    expect(fieldErrorOf(short.text_, 'pass1')).toBe('The password must be at least 8 characters.');
     // SPEC §6.5: a common password, or one holding the login, is refused with the reason.
     const refusals: [string, string][] = [
       ['iloveyou123', 'That password is one of the most common passwords. Choose another one.'],
@@ -175,7 +178,7 @@ describe.each(STORES)('lost password, SPEC §12 ($name)', (store) => {
         pass2: pass,
       });
       expect(refused.status).toBe(400);
-      expect(flashOf(refused.text_)).toBe(reason);
+      expect(fieldErrorOf(refused.text_, 'pass1')).toBe(reason);
     }
     // A link with another login is no link at all.
     const otherLogin = await c.get(link.replace('login=rita', 'login=admin'));

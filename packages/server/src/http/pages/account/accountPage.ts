@@ -12,13 +12,14 @@ import type { AppContext } from '../../../context.js';
 import { html } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
 import { applicationPasswordsSection } from '../appPasswords/applicationPasswordsSection.js';
+import { revokedNotice } from '../appPasswords/revokedNotice.js';
 import { noticeFor, requireSignedIn, sendPage } from '../render.js';
 import { lowBackupCodesWarning, twoFactorSummary } from '../twoFactor/accountSummary.js';
 import { TWO_FACTOR_PAGE } from '../twoFactor/twoFactorPaths.js';
 import { activitySection } from './activitySection.js';
 import { passwordSection, type PasswordFieldError } from './passwordSection.js';
-import type { AuditEvent } from '../../../audit/index.js';
 import { profileSection } from './profileSection.js';
+import type { FieldError } from '../fieldError.js';
 import { sessionsSection } from './sessionsSection.js';
 
 const ACCOUNT_NOTICES = {
@@ -58,7 +59,12 @@ export async function showAccountPage(
   signedIn: SignedIn,
   flash?: PageChrome['flash'],
   status = 200,
-  extra: { passwordError?: PasswordFieldError; revoked?: string } = {},
+  extra: {
+    passwordError?: PasswordFieldError;
+    profileError?: FieldError;
+    profileValues?: { displayName: string; email: string };
+    revoked?: string;
+  } = {},
 ): Promise<FastifyReply> {
   const { user, session } = signedIn;
   const now = ctx.now();
@@ -72,6 +78,8 @@ export async function showAccountPage(
   const twoFactor = await ctx.twoFactor.status(user);
   const proofPending = await emailProofPending(ctx, user, now);
   const pendingEmail = await pendingEmailChange(ctx, user.id);
+  const notice =
+    extra.revoked === undefined ? undefined : await revokedNotice(ctx, user.id, extra.revoked);
   return sendPage(
     ctx,
     request,
@@ -86,7 +94,7 @@ export async function showAccountPage(
           ${lowBackupCodesWarning(twoFactor)}
 
           <section class="card" aria-labelledby="profile">
-          ${profileSection({ csrf, user, proofPending, pendingEmail })}
+          ${profileSection({ csrf, user, proofPending, pendingEmail, error: extra.profileError, values: extra.profileValues })}
           </section>
 
           <section class="card" aria-labelledby="security" id="security-section">
@@ -98,7 +106,7 @@ export async function showAccountPage(
           </section>
 
           <section class="card" aria-labelledby="application-passwords">
-          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now, services, notice: extra.revoked === undefined ? undefined : revokedNotice(events, extra.revoked) })}
+          ${applicationPasswordsSection({ csrf, base: '/account/application-passwords', records: appPasswords, available, ownerLabel: 'your', ownerRole: user.role, now, services, notice })}
           </section>
 
           <section class="card" aria-labelledby="sessions">
@@ -109,15 +117,6 @@ export async function showAccountPage(
           ${activitySection(events)}
           </section>`,
   );
-}
-
-/** "Application password “Phone” revoked.", the name read from the revoke's audit record. */
-function revokedNotice(events: AuditEvent[], uuid: string): string {
-  const event = events.find(
-    (e) => e.event === 'app_password.revoked' && uuid !== '' && e.details.uuid === uuid,
-  );
-  const name = event && typeof event.details.name === 'string' ? event.details.name : undefined;
-  return name ? `Application password “${name}” revoked.` : 'Application password revoked.';
 }
 
 /** A code mailed to the account's current address is waiting to be entered. */

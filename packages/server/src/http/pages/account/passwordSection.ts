@@ -1,10 +1,10 @@
 import { html, type Html } from '../../html.js';
+import { formField, type FieldError } from '../fieldError.js';
 
 /** A refusal that belongs to one field of the password form. */
-export interface PasswordFieldError {
-  field: 'current_password' | 'new_password' | 'confirm_password';
-  text: string;
-}
+export type PasswordFieldError = FieldError<
+  'current_password' | 'new_password' | 'confirm_password'
+>;
 
 /**
  * The rule shown under the new password before anything is typed. The length is checked here
@@ -13,10 +13,7 @@ export interface PasswordFieldError {
 export const NEW_PASSWORD_RULE =
   '8 to 1024 characters. Avoid common passwords and your name, login or email.';
 
-/**
- * One password field: its label, the rule (if any) and its error beside it, both linked with
- * aria-describedby; an invalid field is marked and takes the focus, so the browser scrolls to it.
- */
+/** One password field, through the pages' shared field (rule and refusal beside it). */
 function passwordField(options: {
   name: PasswordFieldError['field'];
   label: string;
@@ -26,26 +23,15 @@ function passwordField(options: {
   error: PasswordFieldError | undefined;
 }): Html {
   const { name } = options;
-  const id = `account-${name.replace('_', '-')}`;
-  const error = options.error?.field === name ? options.error.text : undefined;
-  const describedBy = [options.rule ? `${id}-rule` : '', error ? `${id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  return html`<div class="field">
-              <label for="${id}">${options.label}</label>
-              ${options.rule ? html`<p class="hint" id="${id}-rule">${options.rule}</p>` : ''}
-              <input
-                type="password"
-                id="${id}"
-                name="${name}"
-                autocomplete="${options.autocomplete}"
-                ${options.minlength ? html`minlength="${options.minlength}" maxlength="1024"` : ''}
-                required
-                ${describedBy ? html`aria-describedby="${describedBy}"` : ''}
-                ${error ? html`aria-invalid="true" autofocus` : ''}
-              />
-              ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}
-            </div>`;
+  return formField({
+    id: `account-${name.replace('_', '-')}`,
+    name,
+    label: options.label,
+    rule: options.rule,
+    error: options.error,
+    control: (attrs) =>
+      html`<input type="password" ${attrs} autocomplete="${options.autocomplete}" ${options.minlength ? html`minlength="${options.minlength}" maxlength="1024"` : ''} required />`,
+  });
 }
 
 /** The password change form: the current password, and the new one twice. */

@@ -8,6 +8,7 @@ import { assertFormCsrf } from '../../browserAuth.js';
 import { clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { toHttpError } from '../../errors.js';
+import { accountErrorField } from '../fieldError.js';
 import { formFields, formText } from '../formFields.js';
 import { requireSignedIn } from '../render.js';
 import { showAccountPage } from './accountPage.js';
@@ -38,15 +39,15 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: AppContext): vo
           linkOrigin(request, signedIn.session.id),
         );
     } catch (error) {
-      if (error instanceof AccountError)
-        return showAccountPage(
-          ctx,
-          request,
-          reply,
-          signedIn,
-          { kind: 'error', text: error.message },
-          400,
-        );
+      if (error instanceof AccountError) {
+        // Beside its field when the refusal names one; otherwise at the top.
+        const field = accountErrorField(error.code);
+        const flash = field ? undefined : ({ kind: 'error', text: error.message } as const);
+        return showAccountPage(ctx, request, reply, signedIn, flash, 400, {
+          ...(field ? { profileError: { field, text: error.message } } : {}),
+          profileValues: { displayName: formText(body.display_name), email },
+        });
+      }
       throw error;
     }
     return reply.redirect(`/account?done=${movesEmail ? 'email_change_sent' : 'profile'}`, 303);

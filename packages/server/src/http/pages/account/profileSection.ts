@@ -1,5 +1,6 @@
 import type { User } from '../../../accounts/index.js';
 import { html, type Html } from '../../html.js';
+import { formField, type FieldError } from '../fieldError.js';
 import { formatTime } from '../render.js';
 
 /** The profile form, and the email address's verification state with its code forms. */
@@ -10,25 +11,18 @@ export function profileSection(options: {
   proofPending: boolean;
   /** A move to another address waiting for its confirmation link (SPEC §12). */
   pendingEmail?: { newEmail: string; expires: number } | undefined;
+  /** A refusal of the profile form, shown beside its field, with what was typed. */
+  error?: FieldError | undefined;
+  values?: { displayName: string; email: string } | undefined;
 }): Html {
-  const { csrf, user } = options;
+  const { csrf, user, error } = options;
+  const values = options.values ?? { displayName: user.displayName, email: user.email };
   return html`<h2 id="profile">Profile</h2>
-          <form class="stack" method="post" action="/account/profile">
+          <form class="stack" method="post" action="/account/profile" id="profile-form" novalidate>
             <input type="hidden" name="_csrf" value="${csrf}" />
-            <label
-              >Display name
-              <input
-                type="text"
-                name="display_name"
-                value="${user.displayName}"
-                maxlength="250"
-                required
-            /></label>
-            <label
-              >Email
-              <input type="email" name="email" value="${user.email}" maxlength="254" required
-            /></label>
-            <button type="submit">Save profile</button>
+            ${formField({ id: 'profile-display-name', name: 'display_name', label: 'Display name', error, control: (attrs) => html`<input type="text" ${attrs} value="${values.displayName}" maxlength="250" required />` })}
+            ${formField({ id: 'profile-email', name: 'email', label: 'Email', rule: 'A new address takes effect once you open the link we email to it.', error, control: (attrs) => html`<input type="email" ${attrs} value="${values.email}" maxlength="254" autocomplete="email" required />` })}
+            <div><button type="submit">Save profile</button></div>
           </form>
           ${options.pendingEmail ? pendingEmailChange(csrf, options.pendingEmail) : ''}
           ${

@@ -6,6 +6,7 @@ import { accountLinkDeps, linkOrigin } from '../../accountLinks.js';
 import { addressLimitKey, clientIp } from '../../clientAddress.js';
 import type { AppContext } from '../../../context.js';
 import { html, type Html } from '../../html.js';
+import { formField, type FieldError } from '../fieldError.js';
 import { formFields, formText } from '../formFields.js';
 import { sendPage } from '../render.js';
 import { checkYourEmailPage, tooManyRequestsPage } from './linkPages.js';
@@ -42,12 +43,8 @@ export function registerRegistration(app: FastifyInstance, ctx: AppContext): voi
       origin: linkOrigin(request, signedIn?.session.id),
     });
     if (!result.ok)
-      return sendPage(
-        ctx,
-        request,
-        reply,
-        { title: 'Register', status: 400, flash: { kind: 'error', text: result.problem } },
-        (csrf) => registrationForm(csrf, values),
+      return sendPage(ctx, request, reply, { title: 'Register', status: 400 }, (csrf) =>
+        registrationForm(csrf, values, { field: result.field, text: result.problem }),
       );
     return checkYourEmailPage(ctx, request, reply, REGISTRATION_REQUESTED);
   });
@@ -65,20 +62,21 @@ function closed(ctx: AppContext, request: FastifyRequest, reply: FastifyReply) {
   );
 }
 
-function registrationForm(csrf: string, values: { login: string; email: string }): Html {
+function registrationForm(
+  csrf: string,
+  values: { login: string; email: string },
+  error?: FieldError,
+): Html {
   return html` <h1>Register</h1>
       <p>Choose a username and give your email address. We email you a link to set your password.</p>
-      <form class="stack" method="post" action="${REGISTER_PATH}" id="registerform">
+      <form class="stack" method="post" action="${REGISTER_PATH}" id="registerform" novalidate>
         <input type="hidden" name="_csrf" value="${csrf}" />
-        <label
-          >Username
-          <input type="text" name="user_login" id="user_login" autocomplete="username" maxlength="60" value="${values.login}" required autofocus
-        /></label>
-        <label
-          >Email
-          <input type="email" name="user_email" id="user_email" autocomplete="email" maxlength="254" value="${values.email}" required
-        /></label>
-        <button type="submit" id="wp-submit">Register</button>
+        ${formField({ id: 'user_login', name: 'user_login', label: 'Username', rule: LOGIN_RULE, error, control: (attrs) => html`<input type="text" ${attrs} autocomplete="username" maxlength="60" value="${values.login}" required ${error ? '' : html`autofocus`} />` })}
+        ${formField({ id: 'user_email', name: 'user_email', label: 'Email', error, control: (attrs) => html`<input type="email" ${attrs} autocomplete="email" maxlength="254" value="${values.email}" required />` })}
+        <div><button type="submit" id="wp-submit">Register</button></div>
       </form>
       <p><a href="/login">Already have an account? Sign in</a></p>`;
 }
+
+/** What a login may hold, shown before one is typed (accounts' isValidLogin). */
+export const LOGIN_RULE = 'Letters, digits, spaces and _ . - @, at most 60 characters.';

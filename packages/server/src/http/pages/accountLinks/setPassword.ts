@@ -12,6 +12,7 @@ import { accountLinkDeps, linkOrigin } from '../../accountLinks.js';
 import type { AppContext } from '../../../context.js';
 import { NEW_PASSWORD_RULE } from '../account/passwordSection.js';
 import { html, type Html } from '../../html.js';
+import { formField, type FieldError } from '../fieldError.js';
 import { formFields, formText } from '../formFields.js';
 import { sendPage } from '../render.js';
 import { refusedLinkPage } from './linkPages.js';
@@ -66,7 +67,9 @@ export function registerSetPassword(app: FastifyInstance, ctx: AppContext): void
       if (!check.ok) return refusedLinkPage(ctx, request, reply, check.state, 'password');
       const appPasswords = (await listApplicationPasswords(ctx.db, check.user.id)).length;
       const view = { key, login: check.user.login, purpose: check.link.purpose, appPasswords };
-      return showForm(ctx, request, reply, view, result.problem);
+      // The repeat is at fault when the two differ; otherwise the rule refused the new one.
+      const field = formText(body.pass1) !== formText(body.pass2) ? 'pass2' : 'pass1';
+      return showForm(ctx, request, reply, view, { field, text: result.problem });
     }
     // Every session of the account was ended, and its credentials may sit in caches.
     await ctx.invalidation.userChanged(result.user.id);
@@ -84,7 +87,7 @@ function showForm(
   request: FastifyRequest,
   reply: FastifyReply,
   view: SetPasswordView,
-  problem?: string,
+  error?: FieldError,
 ): Promise<FastifyReply> {
   const reset = view.purpose === 'reset';
   return sendPage(
@@ -93,30 +96,23 @@ function showForm(
     reply,
     {
       title: reset ? 'Choose a new password' : 'Set your password',
-      status: problem ? 400 : 200,
-      flash: problem ? { kind: 'error', text: problem } : undefined,
+      status: error ? 400 : 200,
     },
-    (csrf) => setPasswordForm(csrf, view),
+    (csrf) => setPasswordForm(csrf, view, error),
   );
 }
 
-function setPasswordForm(csrf: string, view: SetPasswordView): Html {
+function setPasswordForm(csrf: string, view: SetPasswordView, error?: FieldError): Html {
   const reset = view.purpose === 'reset';
   return html` <h1>${reset ? 'Choose a new password' : 'Set your password'}</h1>
       <p>For the account <strong id="link-login">${view.login}</strong>. A long phrase is easiest to remember.</p>
-      <form class="stack" method="post" action="${SET_PASSWORD_PATH}" id="resetpassform">
+      <form class="stack" method="post" action="${SET_PASSWORD_PATH}" id="resetpassform" novalidate>
         <input type="hidden" name="_csrf" value="${csrf}" />
         <input type="hidden" name="key" value="${view.key}" />
         <input type="hidden" name="login" value="${view.login}" />
         <input type="text" name="username" value="${view.login}" autocomplete="username" hidden />
-        <label
-          >New password
-          <input type="password" name="pass1" id="pass1" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required autofocus aria-describedby="pass1-rule"
-        /><span class="hint" id="pass1-rule">${NEW_PASSWORD_RULE}</span></label>
-        <label
-          >Repeat new password
-          <input type="password" name="pass2" id="pass2" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required
-        /></label>
+        ${formField({ id: 'pass1', name: 'pass1', label: 'New password', rule: NEW_PASSWORD_RULE, error, control: (attrs) => html`<input type="password" ${attrs} autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required ${error ? '' : html`autofocus`} />` })}
+        ${formField({ id: 'pass2', name: 'pass2', label: 'Repeat new password', error, control: (attrs) => html`<input type="password" ${attrs} autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" maxlength="1024" required />` })}
         ${
           reset && view.appPasswords > 0
             ? html`<label class="check"
@@ -125,7 +121,11 @@ function setPasswordForm(csrf: string, view: SetPasswordView): Html {
         >`
             : ''
         }
-        <p class="muted">Every session of this account will be signed out. If the account uses two-factor authentication, the second factor is still asked at the next sign-in.</p>
+        ${
+          reset
+            ? html`<p class="muted">Every session of this account will be signed out. If the account uses two-factor authentication, the second factor is still asked at the next sign-in.</p>`
+            : html`<p class="muted">Then sign in with the username <strong>${view.login}</strong> and this password.</p>`
+        }
         <button type="submit" id="set-password">${reset ? 'Reset password' : 'Set password'}</button>
       </form>`;
 }

@@ -10,6 +10,7 @@ import { accountLinkDeps, linkOrigin, mailLater } from '../../accountLinks.js';
 import type { AppContext } from '../../../context.js';
 import { HttpError } from '../../errors.js';
 import { html, type Html } from '../../html.js';
+import { accountErrorField, formField, type FieldError } from '../fieldError.js';
 import { formFields, formText } from '../formFields.js';
 import { auditPageChange } from '../pageAudit.js';
 import { reauthUrl, stepUpDue } from '../stepUp.js';
@@ -54,8 +55,20 @@ export function registerProfileEditing(app: FastifyInstance, ctx: AppContext): v
         );
     } catch (error) {
       if (error instanceof AccountError) {
-        const flash = { kind: 'error', text: error.message } as const;
-        return showUserPage(ctx, request, reply, signedIn, target, flash, 400);
+        const field = accountErrorField(error.code);
+        if (!field) {
+          const flash = { kind: 'error', text: error.message } as const;
+          return showUserPage(ctx, request, reply, signedIn, target, flash, 400);
+        }
+        return showUserPage(ctx, request, reply, signedIn, target, undefined, 400, {
+          profileError: { field, text: error.message },
+          profileValues: {
+            firstName: formText(body.first_name),
+            lastName: formText(body.last_name),
+            displayName: formText(body.display_name),
+            email,
+          },
+        });
       }
       throw error;
     }
@@ -111,19 +124,40 @@ export function registerProfileEditing(app: FastifyInstance, ctx: AppContext): v
   });
 }
 
+/** What the edit form shows: the user's names and address, or what was typed when refused. */
+export interface ProfileValues {
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  email: string;
+}
+
 /** The edit form (names and email) and the reset button, for those who may edit the user. */
-export function profileEditForm(csrf: string, target: User, self: boolean): Html {
+export function profileEditForm(
+  csrf: string,
+  target: User,
+  self: boolean,
+  error?: FieldError,
+  typed?: ProfileValues,
+): Html {
+  const v = typed ?? target;
+  const text = (id: string, name: string, label: string, value: string, required: boolean) =>
+    formField({
+      id,
+      name,
+      label,
+      error,
+      control: (attrs) =>
+        html`<input type="text" ${attrs} value="${value}" maxlength="250" ${required ? html`required` : ''} />`,
+    });
   return html`<h2 id="edit-profile">Profile</h2>
-          <form class="stack" method="post" action="/admin/users/${target.id}/profile" id="edit-profile-form">
+          <form class="stack" method="post" action="/admin/users/${target.id}/profile" id="edit-profile-form" novalidate>
             <input type="hidden" name="_csrf" value="${csrf}" />
-            <label>First name <input type="text" name="first_name" value="${target.firstName}" maxlength="250" /></label>
-            <label>Last name <input type="text" name="last_name" value="${target.lastName}" maxlength="250" /></label>
-            <label>Display name <input type="text" name="display_name" value="${target.displayName}" maxlength="250" required /></label>
-            <label
-              >Email <input type="email" name="email" value="${target.email}" maxlength="254" required />
-              <span class="muted">${self ? 'Your new address takes effect once you open the link we email to it.' : 'Changes at once; the old address is told.'}</span></label
-            >
-            <button type="submit" id="save-profile">Save profile</button>
+            ${text('edit-first-name', 'first_name', 'First name', v.firstName, false)}
+            ${text('edit-last-name', 'last_name', 'Last name', v.lastName, false)}
+            ${text('edit-display-name', 'display_name', 'Display name', v.displayName, true)}
+            ${formField({ id: 'edit-email', name: 'email', label: 'Email', rule: self ? 'Your new address takes effect once you open the link we email to it.' : 'Changes at once; the old address is told.', error, control: (attrs) => html`<input type="email" ${attrs} value="${v.email}" maxlength="254" required />` })}
+            <div><button type="submit" id="save-profile">Save profile</button></div>
           </form>
           <h2 id="password-reset">Password</h2>
           <p class="muted">Emails ${target.login} the same single-use link as “Lost your password?”, valid one hour.</p>

@@ -16,6 +16,9 @@ import type { AppContext } from '../../../context.js';
 import { PROVIDER_LABELS, type ProviderId } from '../../../two-factor/index.js';
 import { html, type Html } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
+import { NEW_PASSWORD_RULE } from '../account/passwordSection.js';
+import { LOGIN_RULE } from '../accountLinks/registration.js';
+import { accountErrorField, formField, type FieldError } from '../fieldError.js';
 import { formFields, formText } from '../formFields.js';
 import { auditPageChange } from '../pageAudit.js';
 import { noticeFor, sendPage } from '../render.js';
@@ -53,8 +56,21 @@ export function registerUserList(app: FastifyInstance, ctx: AppContext): void {
       );
     } catch (error) {
       if (error instanceof AccountError) {
-        const flash = { kind: 'error', text: error.message } as const;
-        return showUserList(ctx, request, reply, signedIn, flash, 400);
+        const field = accountErrorField(error.code);
+        const typed = {
+          login: formText(body.login),
+          email: formText(body.email),
+          displayName: formText(body.display_name),
+          role: formText(body.role) || 'subscriber',
+        };
+        if (!field) {
+          const flash = { kind: 'error', text: error.message } as const;
+          return showUserList(ctx, request, reply, signedIn, flash, 400, { typed });
+        }
+        return showUserList(ctx, request, reply, signedIn, undefined, 400, {
+          error: { field, text: error.message },
+          typed,
+        });
       }
       throw error;
     }
@@ -81,6 +97,7 @@ async function showUserList(
   signedIn: SignedIn,
   flash?: PageChrome['flash'],
   status = 200,
+  refused: { error?: FieldError; typed?: NewUserValues } = {},
 ): Promise<FastifyReply> {
   const query = request.query as Record<string, unknown>;
   const page = Math.max(1, Number.parseInt(formText(query.paged), 10) || 1);
@@ -141,7 +158,7 @@ async function showUserList(
             ${page < pages ? html`<a href="/admin/users?paged=${page + 1}&amp;s=${encodeURIComponent(search)}">Next</a>` : ''}
           </p>
           ${invitations}
-          ${can(signedIn.user, 'create_users') ? addUserForm(csrf) : ''}`,
+          ${can(signedIn.user, 'create_users') ? addUserForm(csrf, refused.error, refused.typed) : ''}`,
   );
 }
 
@@ -153,35 +170,24 @@ function twoFactorCell(enabled: readonly ProviderId[]): Html | string {
     : html`<span class="tag on">on</span> ${methods.map((p) => PROVIDER_LABELS[p]).join(', ')}`;
 }
 
-function addUserForm(csrf: string): Html {
-  return html`<h2>Add a user</h2>
-                  <form class="stack" method="post" action="/admin/users">
+/** What the add-user form shows again after a refusal (never the password). */
+interface NewUserValues {
+  login: string;
+  email: string;
+  displayName: string;
+  role: string;
+}
+
+function addUserForm(csrf: string, error?: FieldError, typed?: NewUserValues): Html {
+  const v = typed ?? { login: '', email: '', displayName: '', role: 'subscriber' };
+  return html`<h2 id="add-user">Add a user</h2>
+                  <form class="stack" method="post" action="/admin/users" id="add-user-form" novalidate>
                     <input type="hidden" name="_csrf" value="${csrf}" />
-                    <label
-                      >Username <input type="text" name="login" required maxlength="60"
-                    /></label>
-                    <label>Email <input type="email" name="email" required /></label>
-                    <label>Display name <input type="text" name="display_name" /></label>
-                    <label
-                      >Password
-                      <input
-                        type="password"
-                        name="password"
-                        autocomplete="new-password"
-                        minlength="8"
-                        aria-describedby="password-help"
-                      />
-                      <span class="muted" id="password-help"
-                        >Leave empty to email an invitation: the person sets their own password
-                        through a link valid 24 hours.</span
-                      ></label
-                    >
-                    <label
-                      >Role
-                      <select name="role">
-                        ${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === 'subscriber' ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}
-                      </select></label
-                    >
-                    <button type="submit">Add user</button>
+                    ${formField({ id: 'new-user-login', name: 'login', label: 'Username', rule: LOGIN_RULE, error, control: (attrs) => html`<input type="text" ${attrs} value="${v.login}" required maxlength="60" />` })}
+                    ${formField({ id: 'new-user-email', name: 'email', label: 'Email', error, control: (attrs) => html`<input type="email" ${attrs} value="${v.email}" maxlength="254" required />` })}
+                    ${formField({ id: 'new-user-display-name', name: 'display_name', label: 'Display name', error, control: (attrs) => html`<input type="text" ${attrs} value="${v.displayName}" maxlength="250" />` })}
+                    ${formField({ id: 'new-user-password', name: 'password', label: 'Password', rule: html`${NEW_PASSWORD_RULE} Leave empty to email an invitation: the person sets their own password through a link valid 24 hours.`, error, control: (attrs) => html`<input type="password" ${attrs} autocomplete="new-password" minlength="8" maxlength="1024" />` })}
+                    ${formField({ id: 'new-user-role', name: 'role', label: 'Role', error, control: (attrs) => html`<select ${attrs}>${ROLE_NAMES.map((r) => html`<option value="${r}" ${r === v.role ? html`selected` : ''}>${ROLE_LABELS[r]}</option>`)}</select>` })}
+                    <div><button type="submit" id="add-user-submit">Add user</button></div>
                   </form>`;
 }

@@ -10,6 +10,8 @@ import { HttpError } from '../../errors.js';
 import { html } from '../../html.js';
 import type { PageChrome } from '../../layout.js';
 import { applicationPasswordsSection } from '../appPasswords/applicationPasswordsSection.js';
+import { revokedNotice } from '../appPasswords/revokedNotice.js';
+import { formText } from '../formFields.js';
 import { noticeFor, sendPage } from '../render.js';
 import { requireUserCapability } from './requireUserCapability.js';
 import { twoFactorSection } from './twoFactorSection.js';
@@ -17,7 +19,8 @@ import { USER_NOTICES } from './userNotices.js';
 import { accessForms, roleForm, userFactsTable } from './userPageSections.js';
 import { invitationSection } from './invitations.js';
 import { openInvitationOf } from '../../../account-links/index.js';
-import { profileEditForm } from './profileEditing.js';
+import { profileEditForm, type ProfileValues } from './profileEditing.js';
+import type { FieldError } from '../fieldError.js';
 
 export type UserRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -46,6 +49,7 @@ export async function showUserPage(
   target: User,
   flash?: PageChrome['flash'],
   status = 200,
+  extra: { profileError?: FieldError; profileValues?: ProfileValues } = {},
 ): Promise<FastifyReply> {
   const sessions = await listSessions(ctx.db, target.id, ctx.now());
   const appPasswords = (await listApplicationPasswords(ctx.db, target.id)).map((r) =>
@@ -60,6 +64,10 @@ export async function showUserPage(
   const mayReset = mayEdit && can(signedIn.user, 'edit_users');
   const mayInvite = mayEdit && can(signedIn.user, 'create_users');
   const invitation = mayInvite ? await openInvitationOf(ctx, target) : undefined;
+  // After a revoke the browser lands at the section, and the notice there names the password.
+  const query = request.query as Record<string, unknown>;
+  const revoked = !flash && query.done === 'app_password_revoked';
+  const notice = revoked ? await revokedNotice(ctx, target.id, formText(query.revoked)) : undefined;
   return sendPage(
     ctx,
     request,
@@ -67,7 +75,7 @@ export async function showUserPage(
     {
       title: `User ${target.login}`,
       status,
-      flash: flash ?? noticeFor((request.query as Record<string, unknown>).done, USER_NOTICES),
+      flash: flash ?? (revoked ? undefined : noticeFor(query.done, USER_NOTICES)),
       signedIn,
     },
     (csrf) =>
@@ -75,10 +83,10 @@ export async function showUserPage(
           <h1>${target.displayName} <span class="muted">(${target.login})</span></h1>
           ${userFactsTable(target, sessions.length)}
           ${mayInvite ? invitationSection(csrf, target, invitation, ctx.now()) : ''}
-          ${mayReset ? profileEditForm(csrf, target, self) : ''}
+          ${mayReset ? profileEditForm(csrf, target, self, extra.profileError, extra.profileValues) : ''}
           ${mayPromote ? roleForm(csrf, target) : ''}
           ${mayEdit && !self ? accessForms(csrf, target) : ''}
           ${twoFactorSection({ csrf, target, status: twoFactor, required, mayReset })}
-          ${mayEdit ? applicationPasswordsSection({ csrf, base: `/admin/users/${target.id}/application-passwords`, records: appPasswords, available, ownerLabel: self ? 'your' : `${target.login}’s`, ownerRole: target.role, now: ctx.now() }) : ''}`,
+          ${mayEdit ? applicationPasswordsSection({ csrf, base: `/admin/users/${target.id}/application-passwords`, records: appPasswords, available, ownerLabel: self ? 'your' : `${target.login}’s`, ownerRole: target.role, now: ctx.now(), notice }) : ''}`,
   );
 }

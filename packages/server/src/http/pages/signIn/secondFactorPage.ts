@@ -28,6 +28,8 @@ export interface SecondFactorPageState {
   waitSeconds?: number;
   /** The last code or key was wrong. */
   wrongAnswer?: boolean;
+  /** The wait is the address's (too many failed credentials from it), not this account's. */
+  addressLimited?: boolean;
 }
 
 /** The second-factor page: the chosen method's form, and the other methods as buttons. */
@@ -106,7 +108,11 @@ function secondFactorForms(options: {
     <input type="hidden" name="provider" value="${p}">`;
   const others = available.filter((p) => p !== provider);
   const wait = options.state.waitSeconds;
-  const why = options.state.wrongAnswer ? 'Invalid code.' : 'Too many wrong codes.';
+  const why = options.state.addressLimited
+    ? 'Too many failed attempts from your address.'
+    : options.state.wrongAnswer
+      ? 'Invalid code.'
+      : 'Too many wrong codes.';
   // The count runs in the page's script, which also holds Verify back until it reaches zero;
   // without the script the wait reads as text and the server still refuses an early try.
   const waitNote =

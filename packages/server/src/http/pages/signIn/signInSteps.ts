@@ -123,7 +123,8 @@ export async function afterPasswordStep(
       { title: 'Two-factor authentication', status: 403, signedIn: step.signedIn ?? undefined },
       () => html`
       <h1>Two-factor authentication</h1>
-      <p class="error" role="alert">Two-factor authentication is required for this account but no method is available. Contact an administrator.</p>`,
+      <p class="error" role="alert">Two-factor authentication is required for this account but no method is available. Contact an administrator.</p>
+      <p><a href="/login" id="sign-in-again">Sign in with another account</a></p>`,
     );
   }
   const challenge = await ctx.twoFactor.createChallenge(user, {

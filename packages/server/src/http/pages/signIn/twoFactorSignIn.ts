@@ -35,7 +35,6 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
       );
     };
     const addressLimit = await ctx.limiters.credentialFailures.check(addressLimitKey(ip));
-    if (!addressLimit.allowed) throw tooMany(addressLimit.retryAfterSeconds);
     const token = formText(body.challenge);
     const challenge = await ctx.twoFactor.findChallenge(token);
     const user = challenge ? await findUserById(ctx.db, challenge.userId) : undefined;
@@ -44,6 +43,28 @@ export function registerTwoFactorSignIn(app: FastifyInstance, ctx: AppContext): 
       !user ||
       user.disabled ||
       (challenge.purpose === 'reauth' && challenge.sessionId !== signedIn?.session.id);
+    if (!addressLimit.allowed) {
+      const error = tooMany(addressLimit.retryAfterSeconds);
+      if (stale) throw error;
+      // The sign-in itself is still good: its page again, the wait counting down beside Verify
+      // (the answer was not looked at, and nothing more is counted).
+      const facts = await ctx.twoFactor.facts(user);
+      const available = availableProviders(facts);
+      const provider = body.provider;
+      return showSecondFactorPage(ctx, request, reply, {
+        user,
+        token,
+        challenge,
+        provider:
+          isProviderId(provider) && available.includes(provider)
+            ? provider
+            : primaryProvider(facts)!,
+        signedIn: challenge.purpose === 'reauth' ? signedIn : undefined,
+        status: 429,
+        waitSeconds: addressLimit.retryAfterSeconds,
+        addressLimited: true,
+      });
+    }
     // A stale challenge is a failed credential for the per-address limit; a wrong code is a
     // second-factor failure, which has limits of its own (SPEC §6.4).
     if (stale) {
