@@ -12,6 +12,11 @@ export interface PageChrome {
   flash?: { kind: 'notice' | 'error'; text: string } | undefined;
   /** Mid-sign-in (second factor): the header names the account and offers a way out. */
   signingInAs?: string | undefined;
+  /**
+   * A session that may only change its password or enrol a second factor: the header offers
+   * no page it could not open, only the way out.
+   */
+  restricted?: boolean;
 }
 
 /*
@@ -95,15 +100,21 @@ export function page(chrome: PageChrome, body: Html): Html {
               chrome.signingInAs !== undefined && !user
                 ? html`<span class="step">Signing in as <strong>${chrome.signingInAs}</strong></span>
                     <a href="/login" id="cancel-sign-in">Cancel</a>`
-                : user
-                  ? html`<a href="/account">${user.displayName}</a>
+                : user && chrome.restricted
+                  ? html`<span class="step">Signed in as <strong>${user.displayName}</strong></span>
+                      <form class="inline" method="post" action="/logout">
+                        <input type="hidden" name="_csrf" value="${chrome.csrfToken}" />
+                        <button class="secondary" type="submit">Log out</button>
+                      </form>`
+                  : user
+                    ? html`<a href="/account">${user.displayName}</a>
                     ${can(user, 'list_users') ? html`<a href="/admin/users">Users</a>` : ''}
                     ${can(user, 'manage_options') ? html`<a href="/admin/settings">Settings</a>` : ''}
                     <form class="inline" method="post" action="/logout">
                       <input type="hidden" name="_csrf" value="${chrome.csrfToken}" />
                       <button class="secondary" type="submit">Log out</button>
                     </form>`
-                  : html`<a href="/login">Sign in</a>`
+                    : html`<a href="/login">Sign in</a>`
             }
           </nav>
         </header>

@@ -587,4 +587,55 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       await expectClean(page, 'second-factor-address-limited');
     });
   });
+
+  describe("the first administrator's one-time password (SPEC §6.5)", () => {
+    let fresh: TestServer;
+    let generated = '';
+    beforeAll(async () => {
+      fresh = await startTestServer({
+        store: sqlite,
+        config: { adminPassword: undefined },
+        announce: (line) => {
+          generated = /one-time password: ([A-Za-z0-9]{24})/.exec(line)?.[1] ?? '';
+        },
+      });
+    });
+    afterAll(() => fresh?.close());
+
+    it('choosing a password (refused beside its field, then accepted), then the offer of two-factor', async () => {
+      const context = await browser.newContext({
+        baseURL: fresh.url,
+        userAgent: CHROME_UA,
+        viewport: VIEWS[0],
+        bypassCSP: true,
+      });
+      context.setDefaultTimeout(15_000);
+      contexts.push(context);
+      const page = await context.newPage();
+      watchProblems(page, problems);
+      expect(generated).toMatch(/^[A-Za-z0-9]{24}$/);
+      await signIn(page, 'admin', generated);
+      expect(new URL(page.url()).pathname).toBe('/account/password');
+      // The header offers no page the session could not open, only the way out.
+      await expect(page.locator('header nav a').count()).resolves.toBe(0);
+      await expect(page.locator('header nav').innerText()).resolves.toContain('Log out');
+      await expectClean(page, 'first-admin-choose-password');
+
+      const fill = async (next: string) => {
+        await page.getByLabel('Current password').fill(generated);
+        await page.getByLabel('New password', { exact: true }).fill(next);
+        await page.getByLabel('Repeat new password').fill(next);
+        await clickToLoad(page, '#password-form button[type=submit]');
+      };
+      await fill('password123');
+      const refused = page.locator('#account-new-password');
+      await expect(refused.getAttribute('aria-invalid')).resolves.toBe('true');
+      await expectClean(page, 'first-admin-choose-password-refused');
+
+      await fill('lantern-moss-river-42');
+      expect(new URL(page.url()).pathname).toBe('/account/two-factor');
+      await expect(page.locator('header nav a[href="/admin/users"]').count()).resolves.toBe(1);
+      await expectClean(page, 'first-admin-two-factor-offer');
+    });
+  });
 });

@@ -35,6 +35,9 @@ export async function sendPage(
       flash: options.flash,
       head: options.head,
       signingInAs: options.signingInAs,
+      restricted: Boolean(
+        signedIn && (signedIn.session.passwordChangeOnly || signedIn.session.enrolmentOnly),
+      ),
     },
     body(csrfToken),
   );

@@ -176,6 +176,6 @@ function showPasswordChangePage(
         The password you signed in with works only once. Enter it as the current password and
         choose your own.
       </p>
-      ${passwordSection(csrf, error && field ? { field, text: error } : undefined)}`,
+      ${passwordSection(csrf, error && field ? { field, text: error } : undefined, { headed: false })}`,
   );
 }

@@ -34,9 +34,16 @@ function passwordField(options: {
   });
 }
 
-/** The password change form: the current password, and the new one twice. */
-export function passwordSection(csrf: string, error?: PasswordFieldError): Html {
-  return html`<h3 id="password">Password</h3>
+/**
+ * The password change form: the current password, and the new one twice. Under its own
+ * "Password" heading on /account; `headed: false` where the page's title already says it.
+ */
+export function passwordSection(
+  csrf: string,
+  error?: PasswordFieldError,
+  { headed = true }: { headed?: boolean } = {},
+): Html {
+  return html`${headed ? html`<h3 id="password">Password</h3>` : ''}
           <form class="stack" method="post" action="/account/password" id="password-form" novalidate>
             <input type="hidden" name="_csrf" value="${csrf}" />
             ${passwordField({ name: 'current_password', label: 'Current password', autocomplete: 'current-password', error })}
