@@ -8,13 +8,12 @@
  *   - pass axe-core (the package's own axe.min.js, injected into the page) with no violation;
  *   - leave a full-page screenshot in test-results/browser/pages-{name}-{width}-{scheme}.png.
  *
- * The contexts bypass the pages' Content-Security-Policy only so that axe can be injected; the
- * policy itself is the business of pageHeaders.security.test.ts and browser.test.ts.
+ * lookAt (../helpers/chromium.ts) does the looking; browserTwoFactor.test.ts uses it for the
+ * security-key pages, which need the site on localhost.
  *
  * Runs on the SQLite store only: the pages do not depend on the store. Skips without Chromium
  * unless REQUIRE_BROWSER=1 (../helpers/chromium.ts).
  */
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addService, parseNewService } from '../../src/services/index.js';
@@ -27,6 +26,8 @@ import {
   browserSuiteTitle,
   chromiumMissing,
   launchChromium,
+  lookAt,
+  PAGE_VIEWS,
   screenshot,
   shouldSkipBrowser,
   watchProblems,
@@ -38,54 +39,9 @@ import { STORES } from '../helpers/stores.js';
 import { codeNow, enableTotp } from '../helpers/twoFactor.js';
 
 const sqlite = STORES.find((s) => s.name === 'sqlite')!;
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-const VIEWS = [
-  { width: 1280, height: 800 },
-  { width: 390, height: 844 },
-] as const;
-const SCHEMES = ['light', 'dark'] as const;
 
 const CHROME_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
-/** What one look at one page found wrong, as lines for the assertion message. */
-async function lookAt(page: Page, name: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const view of VIEWS) {
-    for (const scheme of SCHEMES) {
-      await page.setViewportSize(view);
-      await page.emulateMedia({ colorScheme: scheme });
-      const where = `${name} at ${view.width} px, ${scheme}`;
-      const overflow = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-        wide: Array.from(document.querySelectorAll('body *'))
-          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-          .slice(0, 3)
-          .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`),
-      }));
-      if (overflow.scrollWidth > overflow.innerWidth)
-        found.push(
-          `${where}: ${overflow.scrollWidth} px wide in ${overflow.innerWidth} (${overflow.wide.join(', ')})`,
-        );
-      if (!(await page.evaluate(() => 'axe' in window)))
-        await page.addScriptTag({ path: AXE_PATH });
-      const violations = await page.evaluate(async () => {
-        // @ts-expect-error axe is the injected global
-        const result = await window.axe.run(document, { resultTypes: ['violations'] });
-        return (result.violations as Array<{ id: string; nodes: Array<{ target: string[] }> }>).map(
-          (v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`,
-        );
-      });
-      for (const v of violations) found.push(`${where}: axe ${v}`);
-      await screenshot(page, `pages-${name}-${view.width}-${scheme}`);
-    }
-  }
-  await page.setViewportSize(VIEWS[0]);
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
 
 describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), () => {
   if (chromiumMissing()) return;
@@ -112,13 +68,12 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
     await smtp?.close();
   });
 
-  /** A fresh profile: CSP bypassed for axe only, policy and script problems recorded. */
+  /** A fresh profile, the pages' CSP in force: policy and script problems recorded. */
   async function device(): Promise<Page> {
     const context = await browser.newContext({
       baseURL: server.url,
       userAgent: CHROME_UA,
-      viewport: VIEWS[0],
-      bypassCSP: true,
+      viewport: PAGE_VIEWS[0],
     });
     context.setDefaultTimeout(15_000);
     contexts.push(context);
@@ -307,7 +262,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       await expect(page.locator('#authorize-access').innerText()).resolves.toContain(
         'Everything your account can do as Author',
       );
-      for (const view of VIEWS) {
+      for (const view of PAGE_VIEWS) {
         await page.setViewportSize(view);
         const approve = (await page.locator('#approve').boundingBox())!;
         const deny = (await page.locator('#reject').boundingBox())!;
@@ -350,7 +305,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       const context = await browser.newContext({
         baseURL: server.url,
         javaScriptEnabled: false,
-        viewport: VIEWS[1],
+        viewport: PAGE_VIEWS[1],
       });
       contexts.push(context);
       const page = await context.newPage();
@@ -555,8 +510,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       const context = await browser.newContext({
         baseURL: server.url,
         userAgent: CHROME_UA,
-        viewport: VIEWS[0],
-        bypassCSP: true,
+        viewport: PAGE_VIEWS[0],
         extraHTTPHeaders: { 'x-forwarded-for': ip },
       });
       contexts.push(context);
@@ -606,8 +560,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       const context = await browser.newContext({
         baseURL: fresh.url,
         userAgent: CHROME_UA,
-        viewport: VIEWS[0],
-        bypassCSP: true,
+        viewport: PAGE_VIEWS[0],
       });
       context.setDefaultTimeout(15_000);
       contexts.push(context);

@@ -21,6 +21,7 @@ import {
   browserSuiteTitle,
   chromiumMissing,
   launchChromium,
+  lookAt,
   openDevice,
   screenshot,
   shouldSkipBrowser,
@@ -263,6 +264,9 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('two-factor, SPEC §6.2, §
       expect(credentials).toHaveLength(1);
       await page.locator('#security-keys').scrollIntoViewIfNeeded();
       await shot(page, '05-security-keys');
+      // Issue 15: the security-key pages fit a phone and pass axe, light and dark, like every page.
+      const keysPage = await lookAt(page, 'two-factor-security-key');
+      expect(keysPage, keysPage.join('\n')).toEqual([]);
 
       await signOut(page);
       await passwordStep(page, 'btkey');
@@ -275,6 +279,8 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('two-factor, SPEC §6.2, §
       await expectSecondFactorPage(page, context, 'webauthn', '/login/two-factor');
       await expect(page.locator('#use-security-key').isVisible()).resolves.toBe(true);
       await shot(page, '06-security-key-sign-in');
+      const keyStep = await lookAt(page, 'second-factor-security-key');
+      expect(keyStep, keyStep.join('\n')).toEqual([]);
       await clickAndWaitFor(
         page,
         page.locator('#use-security-key'),

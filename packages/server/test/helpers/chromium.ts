@@ -12,7 +12,8 @@
  *     …
  *   });
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -149,4 +150,59 @@ export async function openDevice(
   context.on('page', (p) => watchProblems(p, problems, { dialogs: options.dialogs ?? true }));
   const page = await context.newPage();
   return { context, page, problems };
+}
+
+/** The widths every page is looked at (issue 15): a desktop and a phone. */
+export const PAGE_VIEWS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+const SCHEMES = ['light', 'dark'] as const;
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/**
+ * Looks at the page as it is, at 1280 and 390 px, light and dark (prefers-color-scheme
+ * emulation), and returns what was wrong as lines for the assertion message: anything wider than
+ * the window (`scrollWidth > innerWidth`) and every axe-core violation. axe is the package's own
+ * axe.min.js, evaluated through DevTools, so the page's Content-Security-Policy stays in force.
+ * Leaves a full-page screenshot per look: test-results/browser/pages-{name}-{width}-{scheme}.png.
+ */
+export async function lookAt(page: Page, name: string): Promise<string[]> {
+  const found: string[] = [];
+  const before = page.viewportSize();
+  for (const view of PAGE_VIEWS) {
+    for (const scheme of SCHEMES) {
+      await page.setViewportSize(view);
+      await page.emulateMedia({ colorScheme: scheme });
+      const where = `${name} at ${view.width} px, ${scheme}`;
+      const overflow = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        wide: Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .slice(0, 3)
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`),
+      }));
+      if (overflow.scrollWidth > overflow.innerWidth)
+        found.push(
+          `${where}: ${overflow.scrollWidth} px wide in ${overflow.innerWidth} (${overflow.wide.join(', ')})`,
+        );
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+      const violations = await page.evaluate(async () => {
+        // @ts-expect-error axe is the injected global
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return (result.violations as Array<{ id: string; nodes: Array<{ target: string[] }> }>).map(
+          (v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`,
+        );
+      });
+      for (const v of violations) found.push(`${where}: axe ${v}`);
+      await screenshot(page, `pages-${name}-${view.width}-${scheme}`);
+    }
+  }
+  await page.setViewportSize(before ?? PAGE_VIEWS[0]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
 }
