@@ -14,7 +14,7 @@
  * Runs on the SQLite store only: the pages do not depend on the store. Skips without Chromium
  * unless REQUIRE_BROWSER=1 (../helpers/chromium.ts).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addService, parseNewService } from '../../src/services/index.js';
 import { writeSettings } from '../../src/settings/index.js';
@@ -68,18 +68,46 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
     await smtp?.close();
   });
 
-  /** A fresh profile, the pages' CSP in force: policy and script problems recorded. */
-  async function device(): Promise<Page> {
+  /**
+   * A fresh profile, the pages' CSP in force: policy and script problems recorded. Options: another
+   * server, the phone's width, scripts off, extra request headers.
+   */
+  async function device(
+    options: { on?: TestServer } & Pick<
+      BrowserContextOptions,
+      'viewport' | 'javaScriptEnabled' | 'extraHTTPHeaders'
+    > = {},
+  ): Promise<Page> {
+    const { on, ...rest } = options;
     const context = await browser.newContext({
-      baseURL: server.url,
+      baseURL: (on ?? server).url,
       userAgent: CHROME_UA,
       viewport: PAGE_VIEWS[0],
+      ...rest,
     });
     context.setDefaultTimeout(15_000);
     contexts.push(context);
     const page = await context.newPage();
     watchProblems(page, problems);
     return page;
+  }
+
+  /**
+   * A refusal beside its field: the field is marked invalid, described by the message (after
+   * the rule shown before typing, if any) and has the focus; no banner on top.
+   */
+  async function expectRefusedBeside(
+    page: Page,
+    fieldId: string,
+    message: string,
+    describedBy = `${fieldId}-error`,
+  ): Promise<void> {
+    const field = page.locator(`#${fieldId}`);
+    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(field.getAttribute('aria-describedby')).resolves.toBe(describedBy);
+    await expect(page.locator(`#${fieldId}-error`).innerText()).resolves.toBe(message);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(fieldId);
+    await expect(page.locator('main p.error[role=alert]').count()).resolves.toBe(0);
   }
 
   /** Clicks and waits for the page it leads to. */
@@ -211,19 +239,11 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       await form.locator('[name=new_password]').fill('another-Pass-5678');
       await form.locator('[name=confirm_password]').fill('another-Pass-9999');
       await clickToLoad(page, '#password-form button[type=submit]');
-      // Beside the field it is about, tied to it; the field has the focus; no banner on top.
-      const field = page.locator('#account-confirm-password');
-      await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
-      await expect(field.getAttribute('aria-describedby')).resolves.toBe(
-        'account-confirm-password-error',
-      );
-      await expect(page.locator('#account-confirm-password-error').innerText()).resolves.toBe(
+      await expectRefusedBeside(
+        page,
+        'account-confirm-password',
         'The two new passwords do not match.',
       );
-      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(
-        'account-confirm-password',
-      );
-      await expect(page.locator('main > p.error').count()).resolves.toBe(0);
       await expectClean(page, 'account-password-refused');
     });
 
@@ -302,13 +322,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
     it('revoke: the row leads to a step naming the password, which revokes it', async () => {
       const user = await server.createUser('nojs', 'editor', 'sjon-Pass-1234');
       const doomed = await makeApplicationPassword(server, user.id, 'Old laptop');
-      const context = await browser.newContext({
-        baseURL: server.url,
-        javaScriptEnabled: false,
-        viewport: PAGE_VIEWS[1],
-      });
-      contexts.push(context);
-      const page = await context.newPage();
+      const page = await device({ javaScriptEnabled: false, viewport: PAGE_VIEWS[1] });
       await signIn(page, 'nojs', 'sjon-Pass-1234');
       await page.goto('/account');
       await clickToLoad(page, `tr[data-uuid="${doomed.uuid}"] [data-revoke]`);
@@ -437,18 +451,13 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
       await admin.locator('#new-user-login').fill('tess');
       await admin.locator('#new-user-email').fill('new-tess@example.org');
       await clickToLoad(admin, '#add-user-submit');
-      const login = admin.locator('#new-user-login');
-      await expect(login.getAttribute('aria-invalid')).resolves.toBe('true');
-      await expect(login.getAttribute('aria-describedby')).resolves.toBe(
+      await expectRefusedBeside(
+        admin,
+        'new-user-login',
+        'Sorry, that username already exists!',
         'new-user-login-rule new-user-login-error',
       );
-      await expect(admin.locator('#new-user-login-error').innerText()).resolves.toBe(
-        'Sorry, that username already exists!',
-      );
-      await expect(admin.evaluate(() => document.activeElement?.id)).resolves.toBe(
-        'new-user-login',
-      );
-      await expect(admin.locator('main p.error[role=alert]').count()).resolves.toBe(0);
+      const login = admin.locator('#new-user-login');
       await expectClean(admin, 'admin-add-user-refused');
       await login.fill('ines');
       await admin.locator('#new-user-email').fill('ines@example.org');
@@ -507,15 +516,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
 
     it('too many failures from the address: the step again, the wait counting down beside Verify', async () => {
       const ip = '203.0.113.7';
-      const context = await browser.newContext({
-        baseURL: server.url,
-        userAgent: CHROME_UA,
-        viewport: PAGE_VIEWS[0],
-        extraHTTPHeaders: { 'x-forwarded-for': ip },
-      });
-      contexts.push(context);
-      const page = await context.newPage();
-      watchProblems(page, problems);
+      const page = await device({ extraHTTPHeaders: { 'x-forwarded-for': ip } });
       await page.clock.install();
       await signIn(page, 'tess', 'sset-Pass-1234');
       for (let i = 0; i < ADDRESS_FAILURES_PER_WINDOW; i++)
@@ -557,15 +558,7 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
     afterAll(() => fresh?.close());
 
     it('choosing a password (refused beside its field, then accepted), then the offer of two-factor', async () => {
-      const context = await browser.newContext({
-        baseURL: fresh.url,
-        userAgent: CHROME_UA,
-        viewport: PAGE_VIEWS[0],
-      });
-      context.setDefaultTimeout(15_000);
-      contexts.push(context);
-      const page = await context.newPage();
-      watchProblems(page, problems);
+      const page = await device({ on: fresh });
       expect(generated).toMatch(/^[A-Za-z0-9]{24}$/);
       await signIn(page, 'admin', generated);
       expect(new URL(page.url()).pathname).toBe('/account/password');
@@ -581,8 +574,12 @@ describe.skipIf(shouldSkipBrowser)(browserSuiteTitle('every page, issue 15'), ()
         await clickToLoad(page, '#password-form button[type=submit]');
       };
       await fill('password123');
-      const refused = page.locator('#account-new-password');
-      await expect(refused.getAttribute('aria-invalid')).resolves.toBe('true');
+      await expectRefusedBeside(
+        page,
+        'account-new-password',
+        'That password is one of the most common passwords. Choose another one.',
+        'account-new-password-rule account-new-password-error',
+      );
       await expectClean(page, 'first-admin-choose-password-refused');
 
       await fill('lantern-moss-river-42');
