@@ -199,6 +199,25 @@ export async function runUserCommand(
 }
 
 /**
+ * The command line's mailer (SMTP_URL, else the outbox in the data dir) and a logger on stderr.
+ * The mail stack loads only for the commands that mail.
+ */
+async function cliMailer(config: Config) {
+  const [{ createLogger }, { createMailer, mailFromAddress }] = await Promise.all([
+    import('../logger.js'),
+    import('../mail/index.js'),
+  ]);
+  const logger = createLogger('warn', process.stderr);
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: mailFromAddress(config.siteUrl),
+    logger,
+  });
+  return { logger, mailer };
+}
+
+/**
  * A security notice to the owner from the command line (SMTP_URL or the outbox), waited for as
  * the process exits right after: `user set-password`, `2fa reset`. A mail failure is reported
  * on stderr; the change is made anyway.
@@ -209,19 +228,10 @@ export async function mailNoticeFromCli(
   user: User,
   notice: SecurityNotice,
 ): Promise<void> {
-  const [{ createLogger }, { createMailer, mailFromAddress }, { mailSecurityNotice }] =
-    await Promise.all([
-      import('../logger.js'),
-      import('../mail/index.js'),
-      import('../notices/index.js'),
-    ]);
-  const logger = createLogger('warn', process.stderr);
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    dataDir: config.dataDir,
-    from: mailFromAddress(config.siteUrl),
-    logger,
-  });
+  const [{ logger, mailer }, { mailSecurityNotice }] = await Promise.all([
+    cliMailer(config),
+    import('../notices/index.js'),
+  ]);
   try {
     await mailSecurityNotice(
       { db: store.db, mailer, siteUrl: config.siteUrl, logger, now: Date.now },
@@ -238,28 +248,19 @@ export async function mailNoticeFromCli(
 
 /**
  * `user create --invite`: the set-password link mailed (SMTP_URL or the outbox) and waited for,
- * as the process exits right after. The mail stack loads only for this command.
+ * as the process exits right after.
  */
 async function mailInvitation(
   store: Store,
   config: Config,
   user: User,
 ): Promise<{ sent_to: string; expires?: string; delivered?: string; error?: string }> {
-  const [{ createLogger }, { createMailer, mailFromAddress }, { inviteUser }, crypto, keyFile] =
-    await Promise.all([
-      import('../logger.js'),
-      import('../mail/index.js'),
-      import('../account-links/index.js'),
-      import('../crypto/index.js'),
-      import('../config/index.js'),
-    ]);
-  const logger = createLogger('warn', process.stderr);
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    dataDir: config.dataDir,
-    from: mailFromAddress(config.siteUrl),
-    logger,
-  });
+  const [{ logger, mailer }, { inviteUser }, crypto, keyFile] = await Promise.all([
+    cliMailer(config),
+    import('../account-links/index.js'),
+    import('../crypto/index.js'),
+    import('../config/index.js'),
+  ]);
   const keys = crypto.deriveKeys(keyFile.loadInstallationKey(config.dataDir, config.secret));
   try {
     const { link, mail } = await inviteUser(
