@@ -252,6 +252,9 @@ describe.skipIf(missing.length > 0)(title, () => {
         `/wp/v2/posts?per_page=100&page=${page}&_fields=id`,
         { headers: { authorization: adminAuth } },
       );
+      // A page past the last is WordPress's 400 (it happens when the total is a multiple of 100).
+      if (page > 1 && list.status === 400 && list.json?.code === 'rest_post_invalid_page_number')
+        break;
       expect(list.status).toBe(200);
       for (const post of list.json as { id: number }[]) ids.add(post.id);
       if ((list.json as unknown[]).length < 100) break;
