@@ -71,6 +71,9 @@ export interface Latchkey {
   close(options?: CloseOptions): Promise<void>;
 }
 
+/** How long a connection accepted before the shutdown has to deliver its first request. */
+const IDLE_CLOSE_GRACE_MS = 1000;
+
 export async function createLatchkey(
   config: Config,
   options: LatchkeyOptions = {},
@@ -251,12 +254,33 @@ export async function createLatchkey(
       clearInterval(sweeper);
       clearTimeout(firstSweep);
       clearInterval(flusher);
-      // Stops accepting, closes idle keep-alive connections, waits for requests in flight.
+      // Stops accepting and waits for requests in flight. A connection accepted just before
+      // counts as idle until its first request is read, and closing it then resets a request
+      // a proxy has already sent (nginx answers 502 and never resends a write). So idle
+      // connections are closed only after a grace period, and every answer given during the
+      // shutdown says `Connection: close`.
+      const server = app.server;
+      const closeIdle = server.closeIdleConnections.bind(server);
+      server.closeIdleConnections = () => {};
+      server.on('request', (_request, response) => {
+        if (!response.headersSent) response.setHeader('connection', 'close');
+      });
       const closed = app.close();
-      // A connection whose request finishes during the shutdown turns idle and would otherwise
-      // be held open until its keep-alive timeout: close those as they appear.
-      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
-      void closed.finally(() => clearInterval(reaper)).catch(() => {});
+      let reaper: NodeJS.Timeout | undefined;
+      const grace = setTimeout(() => {
+        server.closeIdleConnections = closeIdle;
+        // A connection whose request finishes during the shutdown turns idle and would
+        // otherwise be held open until its keep-alive timeout: close those as they appear.
+        closeIdle();
+        reaper = setInterval(closeIdle, 100);
+      }, IDLE_CLOSE_GRACE_MS);
+      void closed
+        .finally(() => {
+          clearTimeout(grace);
+          clearInterval(reaper);
+          server.closeIdleConnections = closeIdle;
+        })
+        .catch(() => {});
       if (drainTimeoutMs !== undefined) {
         let timer: NodeJS.Timeout | undefined;
         const late = await Promise.race([

@@ -86,7 +86,9 @@ export async function buildHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
-    return503OnClosing: true,
+    // A request that reached a node before its shutdown is served (server.ts close()); a 503
+    // here would be a write the proxy does not resend.
+    return503OnClosing: false,
     rewriteUrl: (req) => rewriteRestRoute(req.url ?? '/'),
     ...(config.tlsCert && config.tlsKey
       ? { https: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }

@@ -289,12 +289,20 @@ ${site}
 `;
 }
 
+const readLog = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 /** Starts nginx balancing across `latchkeyPorts` on `port` over HTTPS (a certificate from `tlsDir`). */
 export async function startLoadBalancer(
   port: number,
   latchkeyPorts: number[],
   tlsDir: string,
-): Promise<RunningProxy & { accessLog(): string }> {
+): Promise<RunningProxy & { accessLog(): string; errorLog(): string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-lb-'));
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, d));
   const conf = path.join(dir, 'nginx.conf');
@@ -310,13 +318,8 @@ export async function startLoadBalancer(
     kind: 'nginx',
     port,
     dir,
-    accessLog: () => {
-      try {
-        return readFileSync(path.join(dir, 'access.log'), 'utf8');
-      } catch {
-        return '';
-      }
-    },
+    accessLog: () => readLog(path.join(dir, 'access.log')),
+    errorLog: () => readLog(path.join(dir, 'error.log')),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
